@@ -1,0 +1,45 @@
+# The entry points people type. Every target installs first (a no-op when nothing changed).
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+VAULT  ?= notes
+OUT    ?= site
+
+.PHONY: install run test site api dev check lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+run: install
+	$(MAKE) --no-print-directory dev
+
+test: install
+	$(PY) -m pytest
+
+site: install
+	$(VENV)/bin/coursegen build $(VAULT) -o $(OUT)
+
+api: install
+	$(VENV)/bin/uvicorn demo_api.main:app --host 127.0.0.1 --port 8000
+
+dev: install
+	$(VENV)/bin/coursegen dev $(VAULT) -o $(OUT)
+
+check: install
+	$(VENV)/bin/coursegen check $(VAULT)
+
+lint: install
+	$(VENV)/bin/ruff check generator demo_api tests
+	$(VENV)/bin/mypy
+
+bench: install
+	$(PY) tests/bench/run.py
+
+clean:
+	rm -rf $(VENV) .coursegen-cache .pytest_cache .mypy_cache .ruff_cache test-artifacts
+	find $(OUT) -mindepth 1 ! -name .gitignore -exec rm -rf {} + 2>/dev/null || true
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,104 @@
+"""One full build, top to bottom: load → parse → resolve → course → render → write."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.course import Course, build_course
+from generator.diagnostics import Diagnostic, count, sort_diagnostics
+from generator.load import load_vault
+from generator.model import ResolvedVault, Vault
+from generator.parse import ParseCache, ParsedNote, parse_notes
+from generator.render import render_site
+from generator.resolve import resolve_vault
+from generator.write import check_output_folder, write_site
+
+DEFAULT_CACHE_DIR = Path(".coursegen-cache")
+
+
+@dataclass
+class BuildOptions:
+    vault: Path = Path("notes")
+    out: Path = Path("site")
+    base_url: str | None = None
+    api_base: str | None = None
+    cache_dir: Path | None = DEFAULT_CACHE_DIR
+    project_root: Path | None = None  # where {{#include}} paths start; default: the vault's parent
+    workers: int | None = None
+
+
+@dataclass
+class BuildResult:
+    vault: Vault
+    parsed: dict[str, ParsedNote]
+    resolved: ResolvedVault
+    course: Course
+    files: dict[str, bytes]
+    diagnostics: list[Diagnostic]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return sum(1 for name in self.files if name.endswith(".html"))
+
+    @property
+    def errors(self) -> int:
+        return count(self.diagnostics)[0]
+
+    @property
+    def warnings(self) -> int:
+        return count(self.diagnostics)[1]
+
+
+def cache_path(options: BuildOptions) -> Path | None:
+    if options.cache_dir is None:
+        return None
+    key = hashlib.blake2b(str(options.vault.resolve()).encode(), digest_size=8).hexdigest()
+    return options.cache_dir / f"parsed-{key}.pickle"
+
+
+def assemble(options: BuildOptions, cache: ParseCache | None = None) -> BuildResult:
+    """Everything a build does except writing: the site as ``{path: bytes}`` in memory."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    vault, load_problems = load_vault(options.vault)
+    timings["load"] = time.perf_counter() - started
+
+    mark = time.perf_counter()
+    cache = cache if cache is not None else ParseCache(cache_path(options))
+    parsed = parse_notes(vault.notes, cache, workers=options.workers)
+    cache.save({p.digest for p in parsed.values()})
+    timings["parse"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    overrides = {"base_url": options.base_url, "api_base": options.api_base}
+    project_root = options.project_root or Path(vault.root).parent
+    resolved = resolve_vault(vault, parsed, project_root=project_root, overrides=overrides)
+    timings["resolve"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    course, course_problems = build_course(resolved)
+    resolved.diagnostics = sort_diagnostics(
+        [*load_problems, *resolved.diagnostics, *course_problems]
+    )
+    files = render_site(resolved, course)
+    for attachment in vault.attachments:
+        files[attachment.path] = attachment.data
+    timings["render"] = time.perf_counter() - mark
+
+    return BuildResult(vault, parsed, resolved, course, files, resolved.diagnostics, timings)
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """One full build of ``options.vault`` into ``options.out``, swapped in whole."""
+    check_output_folder(options.out)
+    started = time.perf_counter()
+    result = assemble(options)
+    mark = time.perf_counter()
+    write_site(options.out, result.files)
+    result.timings["write"] = time.perf_counter() - mark
+    result.timings["total"] = time.perf_counter() - started
+    return result

@@ -1,0 +1,203 @@
+"""The ``coursegen`` command: build, check and dev. ``python -m generator`` is the same."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from generator import __version__
+from generator.diagnostics import Diagnostic, count
+from generator.errors import CoursegenError
+
+app = typer.Typer(
+    name="coursegen",
+    help="Turn an Obsidian vault of course notes into a static course site.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+VaultArg = Annotated[
+    Path, typer.Argument(help="The vault folder (Obsidian notes).", show_default=True)
+]
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder to write the site into.")]
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"coursegen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Turn an Obsidian vault of course notes into a static course site."""
+
+
+def print_diagnostics(items: list[Diagnostic], vault: Path) -> None:
+    prefix = "" if str(vault) in ("", ".") else f"{vault.as_posix().rstrip('/')}/"
+    for item in items:
+        style = "red" if item.severity == "error" else "yellow"
+        err.print(item.format(prefix), style=style, markup=False)
+
+
+def exit_code(items: list[Diagnostic], strict: bool) -> int:
+    errors, warnings = count(items)
+    return 1 if errors or (strict and warnings) else 0
+
+
+@app.command()
+def build(
+    vault: VaultArg = Path("notes"),
+    out: OutOpt = Path("site"),
+    strict: Annotated[bool, typer.Option(help="Fail (exit 1) on warnings too.")] = False,
+    base_url: Annotated[
+        str | None, typer.Option(help="Absolute URL the site is served at (for sitemap.xml).")
+    ] = None,
+    api_base: Annotated[
+        str | None,
+        typer.Option(help="Where try-it panels send requests; \"\" means same origin."),
+    ] = None,
+    cache: Annotated[bool, typer.Option(help="Reuse parsed notes from .coursegen-cache.")] = True,
+) -> None:
+    """Build the site once. Exit 0 when clean, 1 on errors (or warnings with --strict)."""
+    from generator.build import DEFAULT_CACHE_DIR, BuildOptions
+    from generator.build import build as run_build
+
+    options = BuildOptions(
+        vault=vault,
+        out=out,
+        base_url=base_url,
+        api_base=api_base,
+        cache_dir=DEFAULT_CACHE_DIR if cache else None,
+    )
+    started = time.perf_counter()
+    try:
+        with _progress_after(1.0, "Building the site"):
+            result = run_build(options)
+    except CoursegenError as exc:
+        err.print(f"error: {exc}", style="red", markup=False)
+        raise typer.Exit(2 if "does not exist" in str(exc) else 1) from exc
+    elapsed = time.perf_counter() - started
+    print_diagnostics(result.diagnostics, vault)
+    errors, warnings = count(result.diagnostics)
+    err.print(
+        f"Built {result.pages} pages in {elapsed:.2f} s: "
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}",
+        markup=False,
+    )
+    raise typer.Exit(exit_code(result.diagnostics, strict))
+
+
+@app.command()
+def check(
+    vault: VaultArg = Path("notes"),
+    live: Annotated[
+        bool, typer.Option(help="Send every try-it and exercise to the demo API in-process.")
+    ] = False,
+    format: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = (
+        OutputFormat.text
+    ),
+    strict: Annotated[bool, typer.Option(help="Fail (exit 1) on warnings too.")] = False,
+) -> None:
+    """Report problems in the vault without writing a site."""
+    from generator.build import DEFAULT_CACHE_DIR, BuildOptions, assemble
+
+    try:
+        result = assemble(BuildOptions(vault=vault, cache_dir=DEFAULT_CACHE_DIR))
+    except CoursegenError as exc:
+        err.print(f"error: {exc}", style="red", markup=False)
+        raise typer.Exit(2 if "does not exist" in str(exc) else 1) from exc
+    diagnostics = list(result.diagnostics)
+    runs: list[dict[str, object]] = []
+    if live:
+        from generator.tryit.live import run_live_checks
+
+        live_diagnostics, runs = run_live_checks(result)
+        diagnostics.extend(live_diagnostics)
+    if format is OutputFormat.json:
+        payload: dict[str, object] = {"diagnostics": [d.to_dict() for d in diagnostics]}
+        if live:
+            payload["runs"] = runs
+        errors, warnings = count(diagnostics)
+        payload["summary"] = {"errors": errors, "warnings": warnings, "notes": len(result.parsed)}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_diagnostics(diagnostics, vault)
+        for run in runs:
+            err.print(f"{run['file']}:{run['line']}: {run['summary']}", markup=False)
+        errors, warnings = count(diagnostics)
+        err.print(
+            f"Checked {len(result.parsed)} notes: {errors} error{'s' * (errors != 1)}, "
+            f"{warnings} warning{'s' * (warnings != 1)}",
+            markup=False,
+        )
+    raise typer.Exit(exit_code(diagnostics, strict))
+
+
+@app.command()
+def dev(
+    vault: VaultArg = Path("notes"),
+    out: OutOpt = Path("site"),
+    port: Annotated[int, typer.Option(help="Port of the site server.")] = 8080,
+    api_port: Annotated[int, typer.Option(help="Port of the demo API.")] = 8000,
+    no_api: Annotated[bool, typer.Option("--no-api", help="Do not run the demo API.")] = False,
+) -> None:
+    """Build, serve with live reload, rebuild on every save, and run the demo API beside it."""
+    from generator.dev.server import run_dev
+
+    try:
+        code = run_dev(vault, out, port=port, api_port=None if no_api else api_port)
+    except CoursegenError as exc:
+        err.print(f"error: {exc}", style="red", markup=False)
+        raise typer.Exit(1) from exc
+    raise typer.Exit(code)
+
+
+class _progress_after:
+    """A spinner on a terminal, shown only when the work takes longer than ``delay`` seconds."""
+
+    def __init__(self, delay: float, label: str) -> None:
+        self.delay = delay
+        self.label = label
+        self._status: object | None = None
+        self._timer: object | None = None
+
+    def __enter__(self) -> _progress_after:
+        if err.is_terminal:
+            import threading
+
+            status = err.status(self.label + "…")
+            self._status = status
+            timer = threading.Timer(self.delay, status.start)
+            timer.daemon = True
+            timer.start()
+            self._timer = timer
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import threading
+
+        if isinstance(self._timer, threading.Timer):
+            self._timer.cancel()
+        from rich.status import Status
+
+        if isinstance(self._status, Status):
+            self._status.stop()

@@ -1,0 +1,60 @@
+"""Diagnostics: every problem found in a vault, printed like a compiler would."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem: where it is, what it is, and how to fix it."""
+
+    file: str
+    line: int
+    severity: Severity
+    code: str
+    message: str
+    hint: str | None = None
+
+    def format(self, prefix: str = "") -> str:
+        location = f"{prefix}{self.file}:{self.line}" if self.line else f"{prefix}{self.file}"
+        text = f"{location}: {self.severity}: {self.code}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def error(file: str, line: int, code: str, message: str, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(file, line, "error", code, message, hint)
+
+
+def warning(file: str, line: int, code: str, message: str, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(file, line, "warning", code, message, hint)
+
+
+def sort_diagnostics(items: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Stable, de-duplicated order: by file, then line, then code."""
+    return sorted(set(items), key=lambda d: (d.file, d.line, d.code, d.message))
+
+
+def count(items: Iterable[Diagnostic]) -> tuple[int, int]:
+    """Return (errors, warnings)."""
+    errors = warnings = 0
+    for item in items:
+        if item.severity == "error":
+            errors += 1
+        else:
+            warnings += 1
+    return errors, warnings
+
+
+def to_json(items: Iterable[Diagnostic]) -> str:
+    return json.dumps([d.to_dict() for d in items], ensure_ascii=False, indent=2)

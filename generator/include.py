@@ -1,0 +1,181 @@
+"""``{{#include path:anchor}}`` inside a fence: code shown in lessons comes from the project.
+
+The fence reads as an ordinary code block in Obsidian; at build time each include line is
+replaced by the file's text, a line range (``file:10:25``, ``file:10:``), a region between
+``# ANCHOR: name`` and ``# ANCHOR_END: name``, or a Python function or class (``file:name``,
+``file:Class.method``). Paths are relative to the project root, the folder that holds the
+vault, and may not leave it.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator.diagnostics import Diagnostic, error
+
+if TYPE_CHECKING:
+    from generator.embeds_render import PageHooks
+
+INCLUDE_LINE = re.compile(r"^\s*\{\{#include\s+([^}]+?)\s*\}\}\s*$")
+ANCHOR_START = re.compile(r"ANCHOR:\s*([\w.-]+)")
+ANCHOR_END = re.compile(r"ANCHOR_END:\s*([\w.-]+)")
+FORBIDDEN_PARTS = {".git", ".venv", "venv", "node_modules", "__pycache__"}
+
+
+class IncludeError(Exception):
+    """An include that cannot be filled in; the message says why."""
+
+
+@dataclass(frozen=True)
+class IncludeSpec:
+    path: str
+    anchor: str | None
+
+
+def parse_spec(text: str) -> IncludeSpec:
+    path, sep, anchor = text.strip().partition(":")
+    return IncludeSpec(path.strip(), anchor.strip() if sep else None)
+
+
+def read_include(root: Path, spec: IncludeSpec) -> str:
+    """The text an include stands for. Raises :class:`IncludeError` with a clear message."""
+    root = root.resolve()
+    candidate = (root / spec.path).resolve()
+    if not candidate.is_relative_to(root) or FORBIDDEN_PARTS & set(candidate.parts):
+        raise IncludeError(f"'{spec.path}' is outside the project's own folders")
+    if not candidate.is_file():
+        raise IncludeError(f"file '{spec.path}' does not exist")
+    try:
+        text = candidate.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IncludeError(f"cannot read '{spec.path}': {exc}") from exc
+    if not spec.anchor:
+        return _strip_anchor_lines(text)
+    return _select(text, spec, candidate.suffix == ".py")
+
+
+def _select(text: str, spec: IncludeSpec, is_python: bool) -> str:
+    anchor = spec.anchor or ""
+    lines = text.splitlines()
+    if re.fullmatch(r"\d*:?\d*", anchor) and any(ch.isdigit() for ch in anchor):
+        first, _, last = anchor.partition(":")
+        start = int(first) if first else 1
+        end = int(last) if last else (len(lines) if ":" in anchor else start)
+        if start < 1 or end > len(lines) or start > end:
+            raise IncludeError(
+                f"lines {anchor} are outside '{spec.path}', which has {len(lines)} lines"
+            )
+        return _dedent("\n".join(lines[start - 1 : end]))
+    region = _region(lines, anchor)
+    if region is not None:
+        return _dedent(region)
+    if is_python:
+        found = _python_definition(text, anchor)
+        if found is not None:
+            return _dedent(found)
+    raise IncludeError(
+        f"'{spec.path}' has no region '# ANCHOR: {anchor}'"
+        + (" and no function or class of that name" if is_python else "")
+    )
+
+
+def _region(lines: list[str], name: str) -> str | None:
+    inside = False
+    picked: list[str] = []
+    for line in lines:
+        start, end = ANCHOR_START.search(line), ANCHOR_END.search(line)
+        if end and end.group(1) == name:
+            return "\n".join(picked)
+        if start and start.group(1) == name:
+            inside = True
+            continue
+        if inside and not (start or end):
+            picked.append(line)
+    return "\n".join(picked) if inside else None
+
+
+def _python_definition(text: str, dotted: str) -> str | None:
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    scope: list[ast.stmt] = tree.body
+    node: ast.stmt | None = None
+    for part in dotted.split("."):
+        node = next(
+            (
+                n
+                for n in scope
+                if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                and n.name == part
+            ),
+            None,
+        )
+        if node is None:
+            return None
+        scope = node.body if isinstance(node, ast.ClassDef) else []
+    assert node is not None
+    lines = text.splitlines()
+    decorators = getattr(node, "decorator_list", [])
+    start = min([node.lineno, *(d.lineno for d in decorators)])
+    end = node.end_lineno or node.lineno
+    return "\n".join(lines[start - 1 : end])
+
+
+def _strip_anchor_lines(text: str) -> str:
+    kept = [
+        line for line in text.splitlines() if not (ANCHOR_START.search(line)
+                                                   or ANCHOR_END.search(line))
+    ]
+    return "\n".join(kept)
+
+
+def _dedent(text: str) -> str:
+    import textwrap
+
+    return textwrap.dedent(text).strip("\n")
+
+
+def expand_includes(
+    content: str, root: Path, source: str, line: int
+) -> tuple[str, list[Diagnostic]]:
+    """Replace each include line of a fence's content; problems become error diagnostics."""
+    out: list[str] = []
+    problems: list[Diagnostic] = []
+    for offset, text in enumerate(content.splitlines()):
+        match = INCLUDE_LINE.match(text)
+        if not match:
+            out.append(text)
+            continue
+        spec = parse_spec(match.group(1))
+        try:
+            out.append(read_include(root, spec))
+        except IncludeError as exc:
+            problems.append(
+                error(
+                    source,
+                    line + 1 + offset,
+                    "include.missing",
+                    f"{{{{#include {match.group(1)}}}}}: {exc}",
+                    "paths are relative to the project folder; anchors are a function or "
+                    "class name, '# ANCHOR: name' regions, or line ranges like 10:25",
+                )
+            )
+            out.append(text)
+    return "\n".join(out) + "\n", problems
+
+
+def render_include(hooks: PageHooks, info: str, content: str, line: int) -> str:
+    """The fence's HTML with its includes filled in and highlighted."""
+    from generator.markdown.code import highlight_code
+
+    context = hooks.context
+    root = context.project_root or context.vault_root.parent
+    text, problems = expand_includes(content, root, hooks.current, line)
+    context.diagnostics.extend(problems)
+    language = info.strip().split(maxsplit=1)[0] if info.strip() else ""
+    return highlight_code(text, language)

@@ -1,0 +1,128 @@
+"""Link resolution with Obsidian's semantics, made deterministic (DESIGN "Link resolution")."""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+NOTE_EXT = ".md"
+
+
+def link_key(text: str) -> str:
+    """How link targets are compared: trimmed, NFC, case-insensitive."""
+    return unicodedata.normalize("NFC", text.strip()).casefold()
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The outcome of resolving one target: a vault path, or why not."""
+
+    path: str | None
+    candidates: tuple[str, ...] = ()  # set when several files matched (ambiguous)
+    problem: str | None = None  # "outside", "unpublished", "missing"
+    suggestion: str | None = None
+
+
+@dataclass
+class LinkIndex:
+    """Lookups over the published notes and the attachments of one vault."""
+
+    notes: list[str]
+    attachments: list[str]
+    aliases: dict[str, list[str]] = field(default_factory=dict)  # note path -> aliases
+    unpublished: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._exact: dict[str, str] = {}
+        self._by_name: dict[str, list[str]] = defaultdict(list)
+        self._alias: dict[str, list[str]] = defaultdict(list)
+        self._unpublished: dict[str, str] = {}
+        for path in self.notes:
+            key = link_key(path[: -len(NOTE_EXT)] if path.lower().endswith(NOTE_EXT) else path)
+            self._exact.setdefault(key, path)
+            self._by_name[key.rsplit("/", 1)[-1]].append(path)
+        for path in self.attachments:
+            key = link_key(path)
+            self._exact.setdefault(key, path)
+            self._by_name[key.rsplit("/", 1)[-1]].append(path)
+        for path, names in self.aliases.items():
+            for name in names:
+                self._alias[link_key(name)].append(path)
+        for path in self.unpublished:
+            stem = path[: -len(NOTE_EXT)] if path.lower().endswith(NOTE_EXT) else path
+            self._unpublished[link_key(stem)] = path
+            self._unpublished.setdefault(link_key(stem).rsplit("/", 1)[-1], path)
+        self._suffix_keys = sorted(self._exact)
+
+    def resolve(self, target: str, source: str, *, relative: bool = False) -> Resolution:
+        """Resolve ``target`` written in note ``source`` (vault paths, POSIX)."""
+        target = unicodedata.normalize("NFC", target.strip())
+        if not target:
+            return Resolution(source)
+        if relative:
+            # Markdown links are relative to the linking note's folder first.
+            folder = posixpath.dirname(source)
+            joined = posixpath.normpath(posixpath.join(folder, target))
+            if joined.startswith("../") or joined == "..":
+                return Resolution(None, problem="outside")
+            found = self._lookup(joined, source)
+            if found.path is not None:
+                return found
+        if target.startswith("/") or ".." in PurePosixPath(target).parts:
+            return Resolution(None, problem="outside")
+        return self._lookup(target, source)
+
+    def _lookup(self, target: str, source: str) -> Resolution:
+        key = link_key(target)
+        if key.endswith(NOTE_EXT) and key[: -len(NOTE_EXT)] in self._exact:
+            key = key[: -len(NOTE_EXT)]
+        # 2. exact vault path
+        if key in self._exact:
+            return Resolution(self._exact[key])
+        # 3. path suffix on segment boundaries
+        if "/" in key:
+            matches = [self._exact[k] for k in self._suffix_keys if k.endswith("/" + key)]
+            if matches:
+                return self._pick(matches, source)
+            return self._missing(key)
+        # 4. file name (notes by stem, attachments by full name)
+        if key in self._by_name:
+            return self._pick(self._by_name[key], source)
+        # 5. aliases
+        if key in self._alias:
+            return self._pick(self._alias[key], source)
+        return self._missing(key)
+
+    def _pick(self, matches: list[str], source: str) -> Resolution:
+        unique = sorted(set(matches))
+        if len(unique) == 1:
+            return Resolution(unique[0])
+        folder = posixpath.dirname(source)
+        ranked = sorted(
+            unique,
+            key=lambda p: (posixpath.dirname(p) != folder, p.count("/"), p.casefold(), p),
+        )
+        return Resolution(ranked[0], candidates=tuple(ranked))
+
+    def _missing(self, key: str) -> Resolution:
+        if key in self._unpublished:
+            return Resolution(None, problem="unpublished")
+        names = list(self._by_name) + list(self._alias)
+        close = difflib.get_close_matches(key.rsplit("/", 1)[-1], names, n=1, cutoff=0.75)
+        suggestion = None
+        if close:
+            paths = self._by_name.get(close[0]) or self._alias.get(close[0]) or []
+            if paths:
+                suggestion = _display_name(sorted(paths)[0])
+                if close[0] in self._alias:
+                    suggestion = close[0]
+        return Resolution(None, problem="missing", suggestion=suggestion)
+
+
+def _display_name(path: str) -> str:
+    name = PurePosixPath(path).name
+    return name[: -len(NOTE_EXT)] if name.lower().endswith(NOTE_EXT) else name

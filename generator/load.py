@@ -1,0 +1,66 @@
+"""Stage 1, load: walk the vault and read every note and attachment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from generator.diagnostics import Diagnostic, error, warning
+from generator.errors import VaultNotFound
+from generator.model import SourceFile, Vault, normalise_path
+
+SKIPPED_DIRS = {".obsidian", ".trash", "node_modules", "__pycache__"}
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+def load_vault(root: Path) -> tuple[Vault, list[Diagnostic]]:
+    """Read the vault at ``root``: sorted, NFC paths, dot-folders skipped, nothing outside it."""
+    if not root.is_dir():
+        raise VaultNotFound(f"Vault folder '{root}' does not exist or is not a folder.")
+    root = root.resolve()
+    vault = Vault(root=str(root), name=root.name)
+    diagnostics: list[Diagnostic] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not _skipped(d))
+        for filename in sorted(filenames):
+            if filename.startswith(".") or filename.endswith("~"):
+                continue
+            absolute = Path(dirpath) / filename
+            rel = normalise_path(absolute.relative_to(root).as_posix())
+            found = _read(root, absolute, rel, diagnostics)
+            if found is not None:
+                vault.files[rel] = found
+    vault.files = dict(sorted(vault.files.items()))
+    return vault, diagnostics
+
+
+def _skipped(dirname: str) -> bool:
+    return dirname.startswith(".") or dirname in SKIPPED_DIRS
+
+
+def _read(root: Path, path: Path, rel: str, diagnostics: list[Diagnostic]) -> SourceFile | None:
+    try:
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(root):
+                diagnostics.append(
+                    error(
+                        rel,
+                        0,
+                        "load.outside-vault",
+                        f"symlink points outside the vault ({target}) and was skipped",
+                        "copy the file into the vault instead of linking to it",
+                    )
+                )
+                return None
+        stat = path.stat()
+        if stat.st_size > MAX_FILE_BYTES:
+            diagnostics.append(
+                warning(rel, 0, "load.too-large", f"file is {stat.st_size} bytes and was skipped")
+            )
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        diagnostics.append(error(rel, 0, "load.unreadable", f"cannot read file: {exc.strerror}"))
+        return None
+    return SourceFile(path=rel, data=data, mtime_ns=stat.st_mtime_ns)

@@ -1,0 +1,334 @@
+"""Stage 2, parse: markdown to tokens plus per-note facts, cached by content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from generator import __version__
+from generator.diagnostics import Diagnostic, error
+from generator.frontmatter import read_frontmatter
+from generator.model import Heading, SourceFile
+
+CACHE_FORMAT = 1
+PARALLEL_THRESHOLD = 150  # below this many notes to parse, forking costs more than it saves
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+@dataclass
+class LinkFact:
+    """A link, embed or image as written in a note, before resolution."""
+
+    raw: str
+    target: str
+    fragment: str
+    alias: str | None
+    line: int
+    embed: bool
+    kind: str  # "wiki", "markdown" (a [text](path) link), "image", "frontmatter"
+    in_list: bool = False
+    context: str = ""
+    options: str | None = None
+
+
+@dataclass
+class ParsedNote:
+    """Everything about one note that depends only on its own text."""
+
+    digest: str
+    tokens: list[Token]
+    frontmatter: dict[str, Any]
+    headings: list[Heading]
+    heading_tokens: list[int]  # index in ``tokens`` of each heading_open, parallel to headings
+    links: list[LinkFact]
+    tags: list[tuple[str, int]]
+    block_ids: dict[str, int]  # "^id" without the caret -> index of the block's opening token
+    text: str  # plain text of the body
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data + __version__.encode(), digest_size=16).hexdigest()
+
+
+_MD: MarkdownIt | None = None
+
+
+def markdown() -> MarkdownIt:
+    """The process's one MarkdownIt, built by the factory on first use."""
+    global _MD
+    if _MD is None:
+        from generator.markdown.factory import create_markdown
+
+        _MD = create_markdown()
+    return _MD
+
+
+def parse_note(path: str, data: bytes) -> ParsedNote:
+    """Parse one note. Never raises for bad content: problems become diagnostics."""
+    digest = content_digest(data)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problem = error(
+            path,
+            line,
+            "note.encoding",
+            f"note is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            "save the file as UTF-8 in your editor",
+        )
+        text = data.decode("utf-8", errors="replace")
+        parsed = _parse_text(path, digest, text)
+        parsed.diagnostics.insert(0, problem)
+        return parsed
+    return _parse_text(path, digest, text)
+
+
+def _parse_text(path: str, digest: str, text: str) -> ParsedNote:
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    fm = read_frontmatter(path, text)
+    env: dict[str, Any] = {"path": path}
+    try:
+        tokens = markdown().parse(text, env)
+    except RecursionError:
+        tokens = []
+        fm.diagnostics.append(
+            error(path, 1, "note.too-deep", "note is nested too deeply to parse",
+                  "flatten the deepest lists or quotes")
+        )
+    parsed = ParsedNote(
+        digest=digest,
+        tokens=tokens,
+        frontmatter=fm.data,
+        headings=[],
+        heading_tokens=[],
+        links=[],
+        tags=[],
+        block_ids={},
+        text="",
+        diagnostics=list(fm.diagnostics),
+    )
+    for inner, line in fm.links:
+        target, fragment, alias = split_link(inner)
+        parsed.links.append(
+            LinkFact(f"[[{inner}]]", target, fragment, alias, line, False, "frontmatter")
+        )
+    _collect_facts(parsed)
+    return parsed
+
+
+def split_link(inner: str) -> tuple[str, str, str | None]:
+    """``target#fragment|alias`` -> (target, fragment, alias); the alias may be None."""
+    alias: str | None = None
+    if "|" in inner:
+        inner, alias = inner.split("|", 1)
+        alias = alias.strip() or None
+    target, _, fragment = inner.partition("#")
+    return target.strip(), fragment.strip(), alias
+
+
+def _collect_facts(parsed: ParsedNote) -> None:
+    list_depth = 0
+    text_parts: list[str] = []
+    tokens = parsed.tokens
+    for index, token in enumerate(tokens):
+        if token.type in ("list_item_open",):
+            list_depth += 1
+        elif token.type in ("list_item_close",):
+            list_depth -= 1
+        block_id = token.meta.get("block_id") if token.meta else None
+        if block_id:
+            parsed.block_ids.setdefault(str(block_id).lstrip("^"), index)
+        if token.type == "heading_open":
+            inline = tokens[index + 1] if index + 1 < len(tokens) else None
+            heading_text = _plain_inline(inline) if inline is not None else ""
+            heading_id = str(token.attrs.get("id") or token.meta.get("heading_id") or "")
+            line = (token.map[0] + 1) if token.map else 0
+            parsed.headings.append(Heading(int(token.tag[1]), heading_text, heading_id, line))
+            parsed.heading_tokens.append(index)
+        elif token.type == "inline":
+            base_line = (token.map[0] + 1) if token.map else 0
+            plain = _plain_inline(token)
+            text_parts.append(plain)
+            _inline_facts(parsed, token, base_line, list_depth > 0, plain)
+        elif token.type in ("fence", "code_block"):
+            text_parts.append(token.content)
+    parsed.text = "\n".join(part for part in text_parts if part)
+
+
+def _inline_facts(
+    parsed: ParsedNote, inline: Token, base_line: int, in_list: bool, plain: str
+) -> None:
+    for child in inline.children or []:
+        meta = child.meta or {}
+        line = base_line + int(meta.get("line_offset", 0))
+        if child.type in ("wikilink", "embed"):
+            embed = child.type == "embed"
+            parsed.links.append(
+                LinkFact(
+                    raw=str(meta.get("raw", "")),
+                    target=str(meta.get("target", "")).strip(),
+                    fragment=str(meta.get("fragment", "")).strip(),
+                    alias=meta.get("alias"),
+                    line=line,
+                    embed=embed,
+                    kind="wiki",
+                    in_list=in_list,
+                    context=_sentence_around(plain, str(meta.get("alias") or meta.get("target"))),
+                    options=meta.get("options"),
+                )
+            )
+        elif child.type == "tag":
+            parsed.tags.append((str(meta.get("tag", "")), line))
+        elif child.type in ("link_open", "image"):
+            attr = "href" if child.type == "link_open" else "src"
+            href = str(child.attrs.get(attr, ""))
+            if _is_local(href):
+                target, fragment = _split_href(href)
+                parsed.links.append(
+                    LinkFact(
+                        raw=href,
+                        target=target,
+                        fragment=fragment,
+                        alias=None,
+                        line=line,
+                        embed=child.type == "image",
+                        kind="image" if child.type == "image" else "markdown",
+                        in_list=in_list,
+                        context=_sentence_around(plain, child.content or target),
+                    )
+                )
+
+
+def _is_local(href: str) -> bool:
+    if not href or href.startswith(("#", "/", "mailto:", "tel:", "data:", "obsidian:")):
+        return False
+    return re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href) is None
+
+
+def _split_href(href: str) -> tuple[str, str]:
+    from urllib.parse import unquote
+
+    path, _, fragment = href.partition("#")
+    return unquote(path).strip(), unquote(fragment).strip()
+
+
+def _plain_inline(inline: Token) -> str:
+    parts: list[str] = []
+    for child in inline.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "wikilink":
+            meta = child.meta or {}
+            parts.append(str(meta.get("alias") or meta.get("target") or ""))
+        elif child.type == "tag":
+            parts.append("#" + str((child.meta or {}).get("tag", "")))
+    return "".join(parts).strip()
+
+
+def _sentence_around(plain: str, needle: str) -> str:
+    """The sentence of ``plain`` that mentions ``needle`` (or the start of the paragraph)."""
+    sentences = _SENTENCE_END.split(plain)
+    for sentence in sentences:
+        if needle and needle in sentence:
+            return _clip(sentence)
+    return _clip(plain)
+
+
+def _clip(text: str, limit: int = 240) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class ParseCache:
+    """Parsed notes by content digest, kept in one pickle per vault between builds."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.entries: dict[str, ParsedNote] = {}
+        self.dirty = False
+        if path is not None and path.is_file():
+            try:
+                with path.open("rb") as handle:
+                    stored = pickle.load(handle)
+                if stored.get("format") == CACHE_FORMAT and stored.get("version") == __version__:
+                    self.entries = stored["entries"]
+            except Exception:  # a corrupt or foreign cache is only a slower build
+                self.entries = {}
+
+    def get(self, digest: str) -> ParsedNote | None:
+        return self.entries.get(digest)
+
+    def put(self, parsed: ParsedNote) -> None:
+        self.entries[parsed.digest] = parsed
+        self.dirty = True
+
+    def save(self, keep: set[str]) -> None:
+        if self.path is None:
+            return
+        if not self.dirty and keep == set(self.entries):
+            return
+        entries = {d: p for d, p in self.entries.items() if d in keep}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump(
+                {"format": CACHE_FORMAT, "version": __version__, "entries": entries},
+                handle,
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+        os.replace(tmp, self.path)
+
+
+def parse_notes(
+    notes: list[SourceFile], cache: ParseCache, *, workers: int | None = None
+) -> dict[str, ParsedNote]:
+    """Parse every note, from the cache when its content is unchanged, else on all cores."""
+    result: dict[str, ParsedNote] = {}
+    todo: list[SourceFile] = []
+    for note in notes:
+        cached = cache.get(content_digest(note.data))
+        if cached is not None:
+            result[note.path] = _with_path(cached, note.path)
+        else:
+            todo.append(note)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
+        ctx = get_context("fork")
+        chunk = max(1, len(todo) // (workers * 4))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            parsed_list = list(
+                pool.map(_parse_pair, [(n.path, n.data) for n in todo], chunksize=chunk)
+            )
+    else:
+        parsed_list = [parse_note(n.path, n.data) for n in todo]
+    for note, parsed in zip(todo, parsed_list, strict=True):
+        cache.put(parsed)
+        result[note.path] = parsed
+    return result
+
+
+def _parse_pair(pair: tuple[str, bytes]) -> ParsedNote:
+    return parse_note(*pair)
+
+
+def _with_path(parsed: ParsedNote, path: str) -> ParsedNote:
+    """Cached diagnostics name the file they were parsed as; rename them for this path."""
+    if not parsed.diagnostics or all(d.file == path for d in parsed.diagnostics):
+        return parsed
+    from dataclasses import replace
+
+    return replace(parsed, diagnostics=[replace(d, file=path) for d in parsed.diagnostics])

@@ -1,0 +1,349 @@
+"""Stage 3, resolve: link index, every link and embed resolved, note bodies rendered to HTML."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.diagnostics import Diagnostic, error, sort_diagnostics, warning
+from generator.embeds_render import PageHooks, RenderContext
+from generator.frontmatter import is_published, string_list
+from generator.linkindex import LinkIndex, Resolution
+from generator.model import (
+    Backlink,
+    CourseConfig,
+    Link,
+    Note,
+    ResolvedVault,
+    SourceFile,
+    Vault,
+)
+from generator.parse import LinkFact, ParsedNote
+from generator.slugs import slug_for_path, slugify, unique_slug
+from generator.urls import file_url, page_url
+
+HOME_NAMES = ("index.md", "home.md", "readme.md")
+
+
+@dataclass
+class NoteInfo:
+    """What other notes need to know about a note while links are resolved."""
+
+    path: str
+    title: str
+    slug: str
+    url: str
+    parsed: ParsedNote
+    published: bool
+
+
+def find_home(vault: Vault) -> str | None:
+    names = {path.casefold(): path for path in vault.files if "/" not in path}
+    for candidate in HOME_NAMES:
+        if candidate in names:
+            return names[candidate]
+    return None
+
+
+def course_config(
+    home: ParsedNote | None, vault: Vault, overrides: dict[str, Any] | None = None
+) -> CourseConfig:
+    """Course settings from the home note's frontmatter, then the command line's overrides."""
+    config = CourseConfig(vault_name=vault.name, title=vault.name)
+    data = home.frontmatter if home is not None else {}
+    if isinstance(data.get("title"), str):
+        config.title = data["title"]
+    if isinstance(data.get("course_title"), str):
+        config.title = data["course_title"]
+    if isinstance(data.get("api_base"), str):
+        config.api_base = data["api_base"].rstrip("/")
+    if isinstance(data.get("openapi"), str):
+        config.openapi = data["openapi"]
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            setattr(config, key, value.rstrip("/") if key in ("api_base", "base_url") else value)
+    return config
+
+
+def resolve_vault(
+    vault: Vault,
+    parsed: dict[str, ParsedNote],
+    *,
+    project_root: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> ResolvedVault:
+    """Resolve links, render note bodies and gather backlinks and tags for the whole vault."""
+    diagnostics: list[Diagnostic] = []
+    for item in parsed.values():
+        diagnostics.extend(item.diagnostics)
+    home = find_home(vault)
+    config = course_config(parsed.get(home) if home else None, vault, overrides)
+    infos = _note_infos(vault, parsed, home, diagnostics)
+    published = {p: info for p, info in infos.items() if info.published}
+    attachments = {f.path: file_url(f.path) for f in vault.attachments}
+    index = LinkIndex(
+        notes=list(published),
+        attachments=list(attachments),
+        aliases={p: string_list(i.parsed.frontmatter.get("aliases")) for p, i in published.items()},
+        unpublished=[p for p, info in infos.items() if not info.published],
+    )
+    context = RenderContext(
+        index=index,
+        notes=published,
+        attachments=attachments,
+        project_root=project_root,
+        vault_root=Path(vault.root),
+        diagnostics=diagnostics,
+    )
+    notes: dict[str, Note] = {}
+    backlinks: dict[str, list[Backlink]] = defaultdict(list)
+    tags: dict[str, set[str]] = defaultdict(set)
+    tag_names: dict[str, str] = {}
+    for path, info in published.items():
+        links = [_resolve_fact(fact, path, index, published, diagnostics) for fact in
+                 info.parsed.links]
+        for link, fact in zip(links, info.parsed.links, strict=True):
+            if link.resolved and link.resolved in published and link.resolved != path:
+                backlinks[link.resolved].append(Backlink(path, link.line, fact.context))
+        note_tags = _note_tags(info.parsed)
+        for tag in note_tags:
+            tags[tag.casefold()].add(path)
+            tag_names.setdefault(tag.casefold(), tag)
+        hooks = PageHooks(context, page_path=path)
+        html = hooks.render_note(path)
+        fm = info.parsed.frontmatter
+        notes[path] = Note(
+            path=path,
+            title=info.title,
+            slug=info.slug,
+            url=info.url,
+            frontmatter=fm,
+            aliases=string_list(fm.get("aliases")),
+            tags=note_tags,
+            headings=info.parsed.headings,
+            links=links,
+            html=html,
+            text=info.parsed.text,
+            description=str(fm.get("description") or _first_paragraph(info.parsed.text)),
+            exercises=hooks.exercise_ids,
+            cssclasses=string_list(fm.get("cssclasses")),
+            order=_number(fm.get("order")),
+            kind="home" if path == home else "note",
+        )
+    for target in backlinks:
+        backlinks[target] = sorted(set(backlinks[target]), key=lambda b: (b.source, b.line))
+    return ResolvedVault(
+        config=config,
+        notes=notes,
+        attachments=attachments,
+        backlinks=dict(backlinks),
+        tags={tag: sorted(paths) for tag, paths in sorted(tags.items())},
+        tag_names=tag_names,
+        diagnostics=sort_diagnostics(diagnostics),
+        home=home if home in notes else None,
+    )
+
+
+def _note_infos(
+    vault: Vault, parsed: dict[str, ParsedNote], home: str | None, diagnostics: list[Diagnostic]
+) -> dict[str, NoteInfo]:
+    infos: dict[str, NoteInfo] = {}
+    taken: dict[str, str] = {}
+    for source in vault.notes:
+        item = parsed.get(source.path)
+        if item is None:
+            continue
+        fm = item.frontmatter
+        published = is_published(fm)
+        title = _title(source, fm)
+        slug = "index" if source.path == home else _slug(source.path, fm)
+        if published:
+            fresh = unique_slug(slug, set(taken))
+            if fresh != slug:
+                diagnostics.append(
+                    warning(
+                        source.path,
+                        1,
+                        "slug.collision",
+                        f"page address '{slug}/' is already used by {taken[slug]}; "
+                        f"this note is published at '{fresh}/'",
+                        "rename one of the notes or set a 'permalink' in its frontmatter",
+                    )
+                )
+                slug = fresh
+            taken[slug] = source.path
+        infos[source.path] = NoteInfo(
+            source.path, title, slug, page_url(slug), item, published
+        )
+    return infos
+
+
+def _title(source: SourceFile, fm: dict[str, Any]) -> str:
+    title = fm.get("title")
+    if isinstance(title, str | int | float) and str(title).strip():
+        return str(title).strip()
+    return source.stem
+
+
+def _slug(path: str, fm: dict[str, Any]) -> str:
+    permalink = fm.get("permalink")
+    if isinstance(permalink, str) and permalink.strip("/ "):
+        parts = [slugify(p) for p in permalink.strip("/ ").split("/")]
+        cleaned = "/".join(p for p in parts if p)
+        if cleaned:
+            return cleaned
+    return slug_for_path(path)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _note_tags(parsed: ParsedNote) -> list[str]:
+    seen: dict[str, str] = {}
+    for tag in string_list(parsed.frontmatter.get("tags")) + string_list(
+        parsed.frontmatter.get("tag")
+    ):
+        for part in tag.split():
+            clean = part.lstrip("#").strip()
+            if clean:
+                seen.setdefault(clean.casefold(), clean)
+    for tag, _line in parsed.tags:
+        if tag:
+            seen.setdefault(tag.casefold(), tag)
+    return list(seen.values())
+
+
+def _first_paragraph(text: str) -> str:
+    for block in text.split("\n"):
+        if block.strip():
+            return block.strip()[:300]
+    return ""
+
+
+def _resolve_fact(
+    fact: LinkFact,
+    source: str,
+    index: LinkIndex,
+    notes: dict[str, NoteInfo],
+    diagnostics: list[Diagnostic],
+) -> Link:
+    relative = fact.kind in ("markdown", "image")
+    resolution: Resolution = index.resolve(fact.target, source, relative=relative)
+    anchor: str | None = None
+    shown = fact.raw or fact.target
+    if resolution.path is None:
+        if resolution.problem == "outside":
+            diagnostics.append(
+                error(
+                    source,
+                    fact.line,
+                    "link.outside-vault",
+                    f"{shown} points outside the vault and was not followed",
+                    "link to notes and attachments inside the vault only",
+                )
+            )
+        elif resolution.problem == "unpublished":
+            diagnostics.append(
+                warning(
+                    source,
+                    fact.line,
+                    "link.unpublished",
+                    f"{shown} links to a note that is not published (publish: false or draft)",
+                    "publish that note or remove the link",
+                )
+            )
+        else:
+            hint = f"did you mean [[{resolution.suggestion}]]?" if resolution.suggestion else None
+            code = "embed.unresolved" if fact.embed else "link.unresolved"
+            diagnostics.append(
+                warning(source, fact.line, code, f"{shown} matches no note or file", hint)
+            )
+    else:
+        if resolution.candidates:
+            names = ", ".join(resolution.candidates)
+            diagnostics.append(
+                warning(
+                    source,
+                    fact.line,
+                    "link.ambiguous",
+                    f"{shown} matches several files: {names}; using {resolution.path}",
+                    "write more of the path to choose one, e.g. [[folder/Name]]",
+                )
+            )
+        info = notes.get(resolution.path)
+        if info is not None and fact.fragment:
+            anchor = find_anchor(info.parsed, fact.fragment)
+            if anchor is None:
+                what = "block" if fact.fragment.startswith("^") else "heading"
+                diagnostics.append(
+                    warning(
+                        source,
+                        fact.line,
+                        f"link.{what}-missing",
+                        f"{shown}: {info.path} has no {what} '{fact.fragment}'; "
+                        "linking to the top of the page",
+                        _heading_hint(info.parsed, fact.fragment),
+                    )
+                )
+    return Link(
+        raw=fact.raw,
+        target=fact.target,
+        fragment=fact.fragment,
+        line=fact.line,
+        embed=fact.embed,
+        resolved=resolution.path,
+        anchor=anchor,
+        in_list=fact.in_list,
+        alias=fact.alias,
+    )
+
+
+def find_anchor(parsed: ParsedNote, fragment: str) -> str | None:
+    """The element id that ``#fragment`` selects in a note: a block or a (nested) heading."""
+    if fragment.startswith("^"):
+        block = fragment[1:].strip()
+        for known in parsed.block_ids:
+            if known.casefold() == block.casefold():
+                return "^" + known
+        return None
+    position = find_heading(parsed, fragment)
+    return parsed.headings[position].id if position is not None else None
+
+
+def find_heading(parsed: ParsedNote, fragment: str) -> int | None:
+    """Index into ``parsed.headings`` for ``H1#H2`` (H2 under H1), case-insensitively."""
+    parts = [p.strip().casefold() for p in fragment.split("#") if p.strip()]
+    if not parts:
+        return None
+    start, level_floor, found = 0, 0, None
+    for part in parts:
+        found = None
+        for i in range(start, len(parsed.headings)):
+            heading = parsed.headings[i]
+            if found is None and level_floor and heading.level <= level_floor and i > start:
+                break
+            if heading.text.casefold() == part or heading.id == slugify(part):
+                found = i
+                break
+        if found is None:
+            return None
+        start, level_floor = found + 1, parsed.headings[found].level
+    return found
+
+
+def _heading_hint(parsed: ParsedNote, fragment: str) -> str | None:
+    import difflib
+
+    names = [h.text for h in parsed.headings]
+    close = difflib.get_close_matches(fragment.split("#")[-1], names, n=1, cutoff=0.6)
+    return f"did you mean '#{close[0]}'?" if close else None

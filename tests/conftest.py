@@ -1,0 +1,72 @@
+"""Shared test harness: a vault factory and a guard for tests that need a system binary."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+VaultFactory = Callable[[dict[str, str | bytes]], Path]
+
+
+@pytest.fixture
+def make_vault(tmp_path: Path) -> VaultFactory:
+    """Return a factory that writes ``{relative path: text or bytes}`` into a fresh vault."""
+    counter = 0
+
+    def factory(files: dict[str, str | bytes]) -> Path:
+        nonlocal counter
+        counter += 1
+        root = tmp_path / f"vault{counter}"
+        root.mkdir()
+        for rel, content in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return root
+
+    return factory
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_binary(name: str, *candidates: str) -> str:
+    """Return the path of a system binary, or skip (fail under CI=true) when it is missing."""
+    for candidate in (*candidates, name):
+        found = shutil.which(candidate) or (candidate if Path(candidate).is_file() else None)
+        if found:
+            return found
+    reason = f"{name} is not installed (apt-get install {name})"
+    if in_ci():
+        pytest.fail(f"{reason}; CI must install it in .ci/run", pytrace=False)
+    print(f"SKIP: {reason}", file=sys.stderr)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    return require_binary("chromium", "/usr/bin/chromium")
+
+
+@pytest.fixture
+def nginx_path() -> str:
+    return require_binary("nginx", "/usr/sbin/nginx")
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    """Folder where browser tests save screenshots for people to look at."""
+    path = ROOT / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path
