@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -31,7 +31,7 @@ VaultArg = Annotated[
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder to write the site into.")]
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
@@ -73,7 +73,7 @@ def build(
     ] = None,
     api_base: Annotated[
         str | None,
-        typer.Option(help="Where try-it panels send requests; \"\" means same origin."),
+        typer.Option(help='Where try-it panels send requests; "" means same origin.'),
     ] = None,
     cache: Annotated[bool, typer.Option(help="Reuse parsed notes from .coursegen-cache.")] = True,
 ) -> None:

@@ -64,7 +64,8 @@ class PageHooks:
         self._prepare_markdown_links(tokens, source)
         md = markdown()
         env: dict[str, Any] = {"hooks": self, "path": source}
-        return md.renderer.render(tokens, md.options, env)
+        html: str = md.renderer.render(tokens, md.options, env)
+        return html
 
     # RenderHooks -----------------------------------------------------------------------
 
@@ -110,18 +111,22 @@ class PageHooks:
             shown = escape(target + (f"#{fragment}" if fragment else ""))
             return (
                 f'<div class="embed embed-unresolved" title="not written yet">'
-                f"<span class=\"unresolved\">{shown}</span></div>"
+                f'<span class="unresolved">{shown}</span></div>'
             )
         if path not in self.context.notes:
             return self._embed_file(path, options)
         key = (path, fragment)
         if key in self.stack or (not fragment and path == self.current and not target):
-            self._note_problem("embed.cycle", line, f"![[{target}#{fragment}]] embeds itself "
-                               "through a cycle; the cycle was cut")
+            self._note_problem(
+                "embed.cycle",
+                line,
+                f"![[{target}#{fragment}]] embeds itself through a cycle; the cycle was cut",
+            )
             return _notice("Embed cycle cut here: this note is already shown above.")
         if len(self.stack) >= MAX_EMBED_DEPTH:
-            self._note_problem("embed.depth", line, f"embeds nested deeper than "
-                               f"{MAX_EMBED_DEPTH} levels were cut")
+            self._note_problem(
+                "embed.depth", line, f"embeds nested deeper than {MAX_EMBED_DEPTH} levels were cut"
+            )
             return _notice(f"Embeds nested deeper than {MAX_EMBED_DEPTH} levels are not shown.")
         info = self.context.notes[path]
         tokens = self._embedded_tokens(info, fragment)
@@ -144,8 +149,13 @@ class PageHooks:
 
     def _note_problem(self, code: str, line: int, message: str) -> None:
         self.context.diagnostics.append(
-            warning(self.current, line, code, message,
-                    "remove one embed of the cycle, or link with [[…]] instead of ![[…]]")
+            warning(
+                self.current,
+                line,
+                code,
+                message,
+                "remove one embed of the cycle, or link with [[…]] instead of ![[…]]",
+            )
         )
 
     def _embedded_tokens(self, info: NoteInfo, fragment: str) -> list[Token] | None:
@@ -169,7 +179,8 @@ class PageHooks:
         level = info.parsed.headings[position].level
         end = len(tokens)
         for later, heading in zip(
-            info.parsed.heading_tokens[position + 1 :], info.parsed.headings[position + 1 :],
+            info.parsed.heading_tokens[position + 1 :],
+            info.parsed.headings[position + 1 :],
             strict=True,
         ):
             if heading.level <= level:
@@ -195,8 +206,10 @@ class PageHooks:
                 f'<a href="{escape(url)}">{escape(name)}</a></object>'
             )
         kind = mimetypes.guess_type(name)[0] or "file"
-        return f'<a class="embed-file" href="{escape(url)}" data-type="{escape(kind)}">' \
-               f"{escape(name)}</a>"
+        return (
+            f'<a class="embed-file" href="{escape(url)}" data-type="{escape(kind)}">'
+            f"{escape(name)}</a>"
+        )
 
     def _prepare_markdown_links(self, tokens: list[Token], source: str) -> None:
         """Point ``[text](Note.md)`` links and ``![](img.png)`` images at their pages."""

@@ -40,12 +40,12 @@ def read_frontmatter(path: str, text: str) -> Frontmatter:
         loaded = yaml.safe_load(raw) if raw.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = (mark.line + 2) if mark is not None else 1
+        line_number = (int(mark.line) + 2) if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         result.diagnostics.append(
             error(
                 path,
-                line,
+                line_number,
                 "frontmatter.invalid",
                 f"invalid YAML in frontmatter: {problem}",
                 "quote values that contain ': ' or start with [ { # & * ! | > ' \" % @ `",
@@ -56,7 +56,9 @@ def read_frontmatter(path: str, text: str) -> Frontmatter:
         loaded = {}
     if not isinstance(loaded, dict):
         result.diagnostics.append(
-            warning(path, 2, "frontmatter.invalid", "frontmatter is not a mapping of keys to values")
+            warning(
+                path, 2, "frontmatter.invalid", "frontmatter is not a mapping of keys to values"
+            )
         )
         return result
     result.data = {str(k): _plain(v) for k, v in loaded.items()}
@@ -90,5 +92,9 @@ def is_published(data: dict[str, Any]) -> bool:
     """``publish: false`` and ``draft: true`` keep a note out of the site."""
     publish = data.get("publish", True)
     draft = data.get("draft", False)
-    return not (publish is False or str(publish).lower() == "false" or draft is True
-                or str(draft).lower() == "true")
+    return not (
+        publish is False
+        or str(publish).lower() == "false"
+        or draft is True
+        or str(draft).lower() == "true"
+    )

@@ -128,8 +128,9 @@ def _python_definition(text: str, dotted: str) -> str | None:
 
 def _strip_anchor_lines(text: str) -> str:
     kept = [
-        line for line in text.splitlines() if not (ANCHOR_START.search(line)
-                                                   or ANCHOR_END.search(line))
+        line
+        for line in text.splitlines()
+        if not (ANCHOR_START.search(line) or ANCHOR_END.search(line))
     ]
     return "\n".join(kept)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import posixpath
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -57,9 +57,29 @@ class LinkIndex:
             self._unpublished[link_key(stem)] = path
             self._unpublished.setdefault(link_key(stem).rsplit("/", 1)[-1], path)
         self._suffix_keys = sorted(self._exact)
+        self._memo: dict[tuple[str, str, bool], Resolution] = {}
+        self._trigrams: dict[str, list[str]] = defaultdict(list)
+        for name in {*self._by_name, *self._alias}:
+            for gram in _trigrams(name):
+                self._trigrams[gram].append(name)
 
-    def resolve(self, target: str, source: str, *, relative: bool = False) -> Resolution:
-        """Resolve ``target`` written in note ``source`` (vault paths, POSIX)."""
+    def resolve(
+        self, target: str, source: str, *, relative: bool = False, suggest: bool = False
+    ) -> Resolution:
+        """Resolve ``target`` written in note ``source`` (vault paths, POSIX).
+
+        ``suggest`` adds a "did you mean" for unresolved targets (slower; for diagnostics).
+        """
+        memo_key = (target, posixpath.dirname(source), relative)
+        found = self._memo.get(memo_key)
+        if found is None:
+            found = self._resolve(target, source, relative)
+            self._memo[memo_key] = found
+        if found.path is None and found.problem == "missing" and suggest:
+            return Resolution(None, problem="missing", suggestion=self._suggest(target))
+        return found
+
+    def _resolve(self, target: str, source: str, relative: bool) -> Resolution:
         target = unicodedata.normalize("NFC", target.strip())
         if not target:
             return Resolution(source)
@@ -111,16 +131,28 @@ class LinkIndex:
     def _missing(self, key: str) -> Resolution:
         if key in self._unpublished:
             return Resolution(None, problem="unpublished")
-        names = list(self._by_name) + list(self._alias)
-        close = difflib.get_close_matches(key.rsplit("/", 1)[-1], names, n=1, cutoff=0.75)
-        suggestion = None
-        if close:
-            paths = self._by_name.get(close[0]) or self._alias.get(close[0]) or []
-            if paths:
-                suggestion = _display_name(sorted(paths)[0])
-                if close[0] in self._alias:
-                    suggestion = close[0]
-        return Resolution(None, problem="missing", suggestion=suggestion)
+        return Resolution(None, problem="missing")
+
+    def _suggest(self, target: str) -> str | None:
+        """The closest note name or alias, when one is close enough to be a typo."""
+        key = link_key(target).rsplit("/", 1)[-1]
+        # Only names sharing the most trigrams with the target are worth difflib's time.
+        shared: Counter[str] = Counter()
+        for gram in _trigrams(key):
+            shared.update(self._trigrams.get(gram, ()))
+        names = [name for name, _ in shared.most_common(12)]
+        close = difflib.get_close_matches(key, names, n=1, cutoff=0.75)
+        if not close:
+            return None
+        if close[0] in self._alias and close[0] not in self._by_name:
+            return close[0]
+        paths = self._by_name.get(close[0]) or []
+        return _display_name(sorted(paths)[0]) if paths else None
+
+
+def _trigrams(text: str) -> set[str]:
+    padded = f"  {text} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
 def _display_name(path: str) -> str:

@@ -104,8 +104,13 @@ def _parse_text(path: str, digest: str, text: str) -> ParsedNote:
     except RecursionError:
         tokens = []
         fm.diagnostics.append(
-            error(path, 1, "note.too-deep", "note is nested too deeply to parse",
-                  "flatten the deepest lists or quotes")
+            error(
+                path,
+                1,
+                "note.too-deep",
+                "note is nested too deeply to parse",
+                "flatten the deepest lists or quotes",
+            )
         )
     parsed = ParsedNote(
         digest=digest,

@@ -102,8 +102,9 @@ def resolve_vault(
     tags: dict[str, set[str]] = defaultdict(set)
     tag_names: dict[str, str] = {}
     for path, info in published.items():
-        links = [_resolve_fact(fact, path, index, published, diagnostics) for fact in
-                 info.parsed.links]
+        links = [
+            _resolve_fact(fact, path, index, published, diagnostics) for fact in info.parsed.links
+        ]
         for link, fact in zip(links, info.parsed.links, strict=True):
             if link.resolved and link.resolved in published and link.resolved != path:
                 backlinks[link.resolved].append(Backlink(path, link.line, fact.context))
@@ -174,9 +175,7 @@ def _note_infos(
                 )
                 slug = fresh
             taken[slug] = source.path
-        infos[source.path] = NoteInfo(
-            source.path, title, slug, page_url(slug), item, published
-        )
+        infos[source.path] = NoteInfo(source.path, title, slug, page_url(slug), item, published)
     return infos
 
 
@@ -238,7 +237,7 @@ def _resolve_fact(
     diagnostics: list[Diagnostic],
 ) -> Link:
     relative = fact.kind in ("markdown", "image")
-    resolution: Resolution = index.resolve(fact.target, source, relative=relative)
+    resolution: Resolution = index.resolve(fact.target, source, relative=relative, suggest=True)
     anchor: str | None = None
     shown = fact.raw or fact.target
     if resolution.path is None:

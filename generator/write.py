@@ -56,13 +56,19 @@ def write_site(out: Path, files: dict[str, bytes]) -> None:
         raise
 
 
-def write_changed(out: Path, files: dict[str, bytes], *, remove: set[str] | None = None) -> list[str]:
+def write_changed(
+    out: Path, files: dict[str, bytes], *, remove: set[str] | None = None
+) -> list[str]:
     """Write only the files whose bytes differ from what is on disk; return what was written."""
     written: list[str] = []
     for rel, data in files.items():
         target = out / rel
         try:
-            if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+            if (
+                target.is_file()
+                and target.stat().st_size == len(data)
+                and target.read_bytes() == data
+            ):
                 continue
         except OSError:
             pass
