@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.course import Course, build_course
-from generator.diagnostics import Diagnostic, count, sort_diagnostics
+from generator.diagnostics import Diagnostic, cap_repeats, count, sort_diagnostics
 from generator.load import load_vault
 from generator.model import ResolvedVault, Vault
 from generator.parse import ParseCache, ParsedNote, parse_notes
@@ -81,8 +81,8 @@ def assemble(options: BuildOptions, cache: ParseCache | None = None) -> BuildRes
 
     mark = time.perf_counter()
     course, course_problems = build_course(resolved)
-    resolved.diagnostics = sort_diagnostics(
-        [*load_problems, *resolved.diagnostics, *course_problems]
+    resolved.diagnostics = cap_repeats(
+        sort_diagnostics([*load_problems, *resolved.diagnostics, *course_problems])
     )
     files = render_site(resolved, course)
     for attachment in vault.attachments:

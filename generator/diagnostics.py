@@ -58,3 +58,30 @@ def count(items: Iterable[Diagnostic]) -> tuple[int, int]:
 
 def to_json(items: Iterable[Diagnostic]) -> str:
     return json.dumps([d.to_dict() for d in items], ensure_ascii=False, indent=2)
+
+
+def cap_repeats(items: list[Diagnostic], limit: int = 50) -> list[Diagnostic]:
+    """Keep the first ``limit`` diagnostics of each code in each file, then one summary.
+
+    A note with ten thousand broken links needs fixing, not ten thousand lines of output.
+    """
+    seen: dict[tuple[str, str], int] = {}
+    kept: list[Diagnostic] = []
+    for item in items:
+        key = (item.file, item.code)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= limit:
+            kept.append(item)
+    for (file, code), total in seen.items():
+        if total > limit:
+            severity = next(d.severity for d in kept if d.file == file and d.code == code)
+            kept.append(
+                Diagnostic(
+                    file,
+                    0,
+                    severity,
+                    code,
+                    f"… and {total - limit} more {code} problems in this file (first {limit} shown)",
+                )
+            )
+    return sort_diagnostics(kept)

@@ -35,7 +35,8 @@ class RenderContext:
     project_root: Path | None
     vault_root: Path
     diagnostics: list[Diagnostic]
-    api_base: str = ""
+    api_base: str = ""  # where panels send requests ("" = same origin)
+    openapi: str | None = None  # another API's schema (file or URL); None = the demo API
 
 
 @dataclass
@@ -120,7 +121,7 @@ class PageHooks:
             self._note_problem(
                 "embed.cycle",
                 line,
-                f"![[{target}#{fragment}]] embeds itself through a cycle; the cycle was cut",
+                f"{_embed_text(target, fragment)} embeds itself through a cycle; the cycle was cut",
             )
             return _notice("Embed cycle cut here: this note is already shown above.")
         if len(self.stack) >= MAX_EMBED_DEPTH:
@@ -278,6 +279,10 @@ def _size_options(options: str | None, name: str) -> tuple[str | None, str | Non
     if width.isdigit() and (not height or height.isdigit()):
         return width, height or None, name
     return None, None, text
+
+
+def _embed_text(target: str, fragment: str) -> str:
+    return f"![[{target}{'#' + fragment if fragment else ''}]]"
 
 
 def _notice(text: str) -> str:

@@ -58,6 +58,7 @@ class LinkIndex:
             self._unpublished.setdefault(link_key(stem).rsplit("/", 1)[-1], path)
         self._suffix_keys = sorted(self._exact)
         self._memo: dict[tuple[str, str, bool], Resolution] = {}
+        self._suggestions: dict[str, str | None] = {}
         self._trigrams: dict[str, list[str]] = defaultdict(list)
         for name in {*self._by_name, *self._alias}:
             for gram in _trigrams(name):
@@ -76,7 +77,10 @@ class LinkIndex:
             found = self._resolve(target, source, relative)
             self._memo[memo_key] = found
         if found.path is None and found.problem == "missing" and suggest:
-            return Resolution(None, problem="missing", suggestion=self._suggest(target))
+            key = link_key(target)
+            if key not in self._suggestions:
+                self._suggestions[key] = self._suggest(target)
+            return Resolution(None, problem="missing", suggestion=self._suggestions[key])
         return found
 
     def _resolve(self, target: str, source: str, relative: bool) -> Resolution:
@@ -98,24 +102,25 @@ class LinkIndex:
 
     def _lookup(self, target: str, source: str) -> Resolution:
         key = link_key(target)
-        if key.endswith(NOTE_EXT) and key[: -len(NOTE_EXT)] in self._exact:
-            key = key[: -len(NOTE_EXT)]
+        bare = key[: -len(NOTE_EXT)] if key.endswith(NOTE_EXT) else key
+        keys = (key, bare) if bare != key else (key,)
         # 2. exact vault path
-        if key in self._exact:
-            return Resolution(self._exact[key])
+        for candidate in keys:
+            if candidate in self._exact:
+                return Resolution(self._exact[candidate])
         # 3. path suffix on segment boundaries
         if "/" in key:
-            matches = [self._exact[k] for k in self._suffix_keys if k.endswith("/" + key)]
-            if matches:
-                return self._pick(matches, source)
-            return self._missing(key)
-        # 4. file name (notes by stem, attachments by full name)
-        if key in self._by_name:
-            return self._pick(self._by_name[key], source)
-        # 5. aliases
-        if key in self._alias:
-            return self._pick(self._alias[key], source)
-        return self._missing(key)
+            for candidate in keys:
+                matches = [self._exact[k] for k in self._suffix_keys if k.endswith("/" + candidate)]
+                if matches:
+                    return self._pick(matches, source)
+            return self._missing(bare)
+        # 4. file name (notes by stem, attachments by full name), then 5. aliases
+        for table in (self._by_name, self._alias):
+            for candidate in keys:
+                if candidate in table:
+                    return self._pick(table[candidate], source)
+        return self._missing(bare)
 
     def _pick(self, matches: list[str], source: str) -> Resolution:
         unique = sorted(set(matches))

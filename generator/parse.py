@@ -175,6 +175,7 @@ def _collect_facts(parsed: ParsedNote) -> None:
 def _inline_facts(
     parsed: ParsedNote, inline: Token, base_line: int, in_list: bool, plain: str
 ) -> None:
+    context = _SentenceFinder(plain)
     for child in inline.children or []:
         meta = child.meta or {}
         line = base_line + int(meta.get("line_offset", 0))
@@ -190,7 +191,7 @@ def _inline_facts(
                     embed=embed,
                     kind="wiki",
                     in_list=in_list,
-                    context=_sentence_around(plain, str(meta.get("alias") or meta.get("target"))),
+                    context=context.around(str(meta.get("alias") or meta.get("target"))),
                     options=meta.get("options"),
                 )
             )
@@ -211,7 +212,7 @@ def _inline_facts(
                         embed=child.type == "image",
                         kind="image" if child.type == "image" else "markdown",
                         in_list=in_list,
-                        context=_sentence_around(plain, child.content or target),
+                        context=context.around(child.content or target),
                     )
                 )
 
@@ -244,17 +245,26 @@ def _plain_inline(inline: Token) -> str:
     return "".join(parts).strip()
 
 
-def _sentence_around(plain: str, needle: str) -> str:
-    """The sentence of ``plain`` that mentions ``needle`` (or the start of the paragraph)."""
-    sentences = _SENTENCE_END.split(plain)
-    for sentence in sentences:
-        if needle and needle in sentence:
-            return _clip(sentence)
-    return _clip(plain)
+class _SentenceFinder:
+    """The sentence of a paragraph that mentions a link, split and clipped once per paragraph."""
+
+    def __init__(self, plain: str) -> None:
+        self.plain = plain
+        self._sentences: list[str] | None = None
+        self._found: dict[str, str] = {}
+
+    def around(self, needle: str) -> str:
+        if needle in self._found:
+            return self._found[needle]
+        if self._sentences is None:
+            self._sentences = _SENTENCE_END.split(self.plain)
+        found = next((s for s in self._sentences if needle and needle in s), self.plain)
+        self._found[needle] = _clip(found)
+        return self._found[needle]
 
 
 def _clip(text: str, limit: int = 240) -> str:
-    text = " ".join(text.split())
+    text = " ".join(text[: limit * 4].split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

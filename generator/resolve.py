@@ -96,6 +96,8 @@ def resolve_vault(
         project_root=project_root,
         vault_root=Path(vault.root),
         diagnostics=diagnostics,
+        api_base=config.api_base,
+        openapi=config.openapi,
     )
     notes: dict[str, Note] = {}
     backlinks: dict[str, list[Backlink]] = defaultdict(list)

@@ -1,0 +1,567 @@
+/* Try-it panels and checked exercises. Vanilla JS, no framework, no network but the demo API.
+ *
+ * Every `.tryit[data-tryit]` block the build wrote becomes an editable request panel; every
+ * `.exercise` also gets Check / Hint / Solution. Data from the API is inserted with textContent,
+ * never as HTML. The header's `.api-control` shows where the API is and whether it answers.
+ */
+(function () {
+  "use strict";
+
+  var BASE_KEY = "coursegen:api-base";
+  var PROGRESS_KEY = "coursegen:progress";
+  var DEFAULT_BASE = "http://127.0.0.1:8000";
+  var METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+  var NO_BODY = { GET: true, HEAD: true };
+  var TIMEOUT_MS = 15000;
+  var POLL_MS = 10000;
+  var REASONS = {
+    100: "Continue", 200: "OK", 201: "Created", 202: "Accepted", 204: "No Content",
+    301: "Moved Permanently", 302: "Found", 304: "Not Modified", 307: "Temporary Redirect",
+    308: "Permanent Redirect", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
+    404: "Not Found", 405: "Method Not Allowed", 406: "Not Acceptable", 408: "Request Timeout",
+    409: "Conflict", 410: "Gone", 413: "Content Too Large", 415: "Unsupported Media Type",
+    422: "Unprocessable Content", 429: "Too Many Requests", 500: "Internal Server Error",
+    501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable",
+    504: "Gateway Timeout"
+  };
+  var counter = 0;
+
+  /* ---- small DOM helpers ---- */
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (key) {
+        var value = attrs[key];
+        if (value === null || value === undefined || value === false) return;
+        if (key === "text") node.textContent = value;
+        else if (key === "className") node.className = value;
+        else node.setAttribute(key, value === true ? "" : String(value));
+      });
+    }
+    (children || []).forEach(function (child) {
+      if (child) node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+  function uid(prefix) { counter += 1; return "tryit-" + counter + "-" + prefix; }
+  function storageGet(key) { try { return localStorage.getItem(key); } catch (e) { return null; } }
+  function storageSet(key, value) {
+    try {
+      if (value === null) localStorage.removeItem(key); else localStorage.setItem(key, value);
+    } catch (e) { /* private mode: nothing remembered */ }
+  }
+
+  /* ---- where the API is ---- */
+  function configuredBase() {
+    var control = document.querySelector(".api-control");
+    if (!control || !control.hasAttribute("data-api-base")) return DEFAULT_BASE;
+    return control.getAttribute("data-api-base") || "";
+  }
+  function normaliseBase(text) {
+    var value = (text || "").trim().replace(/\/+$/, "");
+    if (value && !/^https?:\/\//i.test(value)) value = "http://" + value;
+    return value;
+  }
+  function apiBase() {
+    var stored = storageGet(BASE_KEY);
+    return stored === null ? configuredBase() : stored;
+  }
+  function shownBase(base) { return base || window.location.origin; }
+
+  var health = { state: "unknown", listeners: [] };
+  function setHealth(state) {
+    if (health.state === state) return;
+    health.state = state;
+    health.listeners.forEach(function (fn) { fn(state); });
+  }
+
+  function setupApiControl() {
+    var control = document.querySelector(".api-control");
+    if (!control) return;
+    var inputId = "api-base-input";
+    var dot = el("span", { className: "api-dot", "data-state": "unknown", "aria-hidden": "true" });
+    var input = el("input", {
+      id: inputId, className: "api-base", type: "text", inputmode: "url", spellcheck: "false",
+      autocomplete: "off", placeholder: "same origin", value: apiBase(),
+      "aria-describedby": "api-base-status"
+    });
+    var status = el("span", { id: "api-base-status", className: "visually-hidden",
+      role: "status", "aria-live": "polite" });
+    var reset = el("button", { type: "button", className: "api-reset", title: "Back to the course's API address",
+      text: "↺" }, []);
+    reset.appendChild(el("span", { className: "visually-hidden", text: "Reset the API address" }));
+    var label = el("label", { for: inputId, className: "api-label", text: "API" });
+    control.textContent = "";
+    control.appendChild(dot);
+    control.appendChild(label);
+    control.appendChild(input);
+    control.appendChild(reset);
+    control.appendChild(status);
+
+    function refreshReset() { reset.hidden = storageGet(BASE_KEY) === null; }
+    function commit() {
+      var value = normaliseBase(input.value);
+      input.value = value;
+      storageSet(BASE_KEY, value === configuredBase() ? null : value);
+      refreshReset();
+      document.dispatchEvent(new CustomEvent("coursegen:api-base", { bubbles: true, detail: value }));
+      poll();
+    }
+    input.addEventListener("change", commit);
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); commit(); }
+    });
+    reset.addEventListener("click", function () {
+      storageSet(BASE_KEY, null);
+      input.value = configuredBase();
+      refreshReset();
+      document.dispatchEvent(new CustomEvent("coursegen:api-base", { bubbles: true, detail: input.value }));
+      poll();
+    });
+    health.listeners.push(function (state) {
+      dot.setAttribute("data-state", state);
+      var where = shownBase(apiBase());
+      var text = state === "up" ? "The demo API answers at " + where
+        : state === "down" ? "The demo API is not answering at " + where : "Checking the demo API";
+      dot.setAttribute("title", text);
+      control.setAttribute("title", text);
+      status.textContent = text;
+    });
+    refreshReset();
+  }
+
+  var pollTimer = null;
+  function poll() {
+    clearTimeout(pollTimer);
+    var base = apiBase();
+    var controller = "AbortController" in window ? new AbortController() : null;
+    var timer = setTimeout(function () { if (controller) controller.abort(); }, 4000);
+    fetch(base + "/api/health", { cache: "no-store", signal: controller ? controller.signal : undefined })
+      .then(function (response) { setHealth(response.ok ? "up" : "down"); })
+      .catch(function () { setHealth("down"); })
+      .then(function () {
+        clearTimeout(timer);
+        pollTimer = setTimeout(poll, POLL_MS);
+      });
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") poll(); else clearTimeout(pollTimer);
+  });
+
+  /* ---- requests ---- */
+  function encodePath(path) {
+    return path.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@\/%]/gu, function (c) { return encodeURIComponent(c); });
+  }
+  function queryString(pairs) {
+    var parts = pairs.filter(function (p) { return p[0] !== ""; }).map(function (p) {
+      return encodeURIComponent(p[0]) + "=" + encodeURIComponent(p[1]);
+    });
+    return parts.length ? "?" + parts.join("&") : "";
+  }
+  function requestUrl(base, req) {
+    var path = req.path.trim() || "/";
+    if (path.charAt(0) !== "/") path = "/" + path;
+    var extra = "";
+    var mark = path.indexOf("?");
+    if (mark >= 0) { extra = path.slice(mark + 1); path = path.slice(0, mark); }
+    var query = queryString(req.query);
+    if (extra) query += (query ? "&" : "?") + extra;
+    return base + encodePath(path) + query;
+  }
+  function shellQuote(text) { return "'" + String(text).replace(/'/g, "'\\''") + "'"; }
+  function curlCommand(base, req) {
+    var parts = ["curl"];
+    if (req.method !== "GET") parts.push("-X", req.method);
+    parts.push(shellQuote(requestUrl(shownBase(base), req)));
+    req.headers.forEach(function (h) { if (h[0]) parts.push("-H", shellQuote(h[0] + ": " + h[1])); });
+    if (req.body && !NO_BODY[req.method]) parts.push("--data", shellQuote(req.body));
+    return parts.join(" ");
+  }
+  function requestText(req) {
+    var lines = [req.method + " " + req.path + queryString(req.query)];
+    req.headers.forEach(function (h) { lines.push(h[0] + ": " + h[1]); });
+    if (req.body) { lines.push(""); lines.push(req.body); }
+    return lines.join("\n");
+  }
+  function isJsonRequest(req) {
+    var type = "";
+    req.headers.forEach(function (h) { if (h[0].toLowerCase() === "content-type") type = h[1].toLowerCase(); });
+    if (type) return type.indexOf("json") >= 0;
+    return /^\s*[\[{]/.test(req.body);
+  }
+  function notAnswering(base) {
+    return ["The demo API is not answering at " + shownBase(base) + ". Start it with ",
+      el("code", { text: "make api" }), ", or change the API address."];
+  }
+
+  /* ---- checks (the same rules as generator/tryit/blocks.py) ---- */
+  var MISSING = {};
+  function lookup(data, path) {
+    var current = data;
+    var parts = path.split(".");
+    for (var i = 0; i < parts.length; i++) {
+      var part = parts[i];
+      if (current !== null && typeof current === "object" && !Array.isArray(current) &&
+          Object.prototype.hasOwnProperty.call(current, part)) {
+        current = current[part];
+      } else if (Array.isArray(current) && /^-?\d+$/.test(part)) {
+        var index = parseInt(part, 10);
+        if (index < 0) index += current.length;
+        if (index < 0 || index >= current.length) return MISSING;
+        current = current[index];
+      } else {
+        return MISSING;
+      }
+    }
+    return current;
+  }
+  function show(value) { return typeof value === "string" ? value : JSON.stringify(value); }
+  function same(expected, actual) {
+    if (typeof expected === "boolean" || typeof actual === "boolean") {
+      return expected === actual || (typeof expected === "string" && expected === String(actual));
+    }
+    if (typeof expected === "number" && typeof actual === "number") return expected === actual;
+    if (expected !== null && typeof expected === "object") return JSON.stringify(expected) === JSON.stringify(actual);
+    return expected === actual;
+  }
+  function evaluate(check, status, headers, body) {
+    var differences = [];
+    if (status !== check.status) differences.push("expected " + check.status + ", got " + status);
+    Object.keys(check.json || {}).forEach(function (path) {
+      var expected = check.json[path];
+      var actual = lookup(body, path);
+      if (actual === MISSING) differences.push("expected " + path + " = " + show(expected) + ", but the answer has no " + path);
+      else if (!same(expected, actual)) differences.push("expected " + path + " = " + show(expected) + ", got " + show(actual));
+    });
+    Object.keys(check.header || {}).forEach(function (name) {
+      var expected = check.header[name];
+      var actual = headers.get(name);
+      if (actual === null) differences.push("expected a " + name + " header, but there is none");
+      else if (expected === true || expected === "*") return;
+      else if (actual.trim() !== show(expected).trim()) differences.push("expected header " + name + ": " + show(expected) + ", got " + actual);
+    });
+    return differences;
+  }
+
+  /* ---- progress ---- */
+  function readProgress() {
+    try { return JSON.parse(storageGet(PROGRESS_KEY) || "{}") || {}; } catch (e) { return {}; }
+  }
+  function markPassed(id) {
+    var progress = readProgress();
+    progress[id] = { passed: true, at: new Date().toISOString() };
+    storageSet(PROGRESS_KEY, JSON.stringify(progress));
+    // bubbles from document to window: listeners on either hear it
+    document.dispatchEvent(new CustomEvent("coursegen:progress", { bubbles: true, detail: { id: id, passed: true } }));
+  }
+
+  /* ---- the panel ---- */
+  function keyValueRows(legendText, kind, pairs) {
+    var fieldset = el("fieldset", { className: "tryit-rows tryit-" + kind });
+    fieldset.appendChild(el("legend", { text: legendText }));
+    var list = el("div", { className: "tryit-row-list" });
+    fieldset.appendChild(list);
+    var singular = kind === "query" ? "query parameter" : "header";
+    function addRow(name, value, focus) {
+      var row = el("div", { className: "tryit-row" });
+      var key = el("input", { type: "text", className: "tryit-key", value: name, spellcheck: "false",
+        "aria-label": (kind === "query" ? "Query parameter" : "Header") + " name", placeholder: "name" });
+      var val = el("input", { type: "text", className: "tryit-value", value: value, spellcheck: "false",
+        "aria-label": (kind === "query" ? "Query parameter" : "Header") + " value", placeholder: "value" });
+      var remove = el("button", { type: "button", className: "tryit-remove", title: "Remove this " + singular },
+        [el("span", { "aria-hidden": "true", text: "×" }), el("span", { className: "visually-hidden", text: "Remove " + singular })]);
+      remove.addEventListener("click", function () {
+        row.remove();
+        add.focus();
+      });
+      row.appendChild(key); row.appendChild(val); row.appendChild(remove);
+      list.appendChild(row);
+      if (focus) key.focus();
+    }
+    var add = el("button", { type: "button", className: "tryit-add", text: "+ Add " + singular });
+    add.addEventListener("click", function () { addRow("", "", true); });
+    fieldset.appendChild(add);
+    return {
+      node: fieldset,
+      set: function (items) { list.textContent = ""; items.forEach(function (p) { addRow(p[0], p[1], false); }); },
+      get: function () {
+        return Array.prototype.map.call(list.querySelectorAll(".tryit-row"), function (row) {
+          return [row.querySelector(".tryit-key").value.trim(), row.querySelector(".tryit-value").value];
+        }).filter(function (p) { return p[0] !== "" || p[1] !== ""; });
+      }
+    };
+  }
+
+  function buildPanel(block) {
+    var data;
+    try { data = JSON.parse(block.getAttribute("data-tryit")); } catch (e) { return; }
+    var original = data.request;
+    var isExercise = data.kind === "exercise";
+    var panel = el("form", { className: "tryit-panel", novalidate: true,
+      "aria-label": (isExercise ? "Exercise request: " : "Request: ") + (data.title || original.method + " " + original.path) });
+
+    var methodId = uid("method"), pathId = uid("path"), bodyId = uid("body"), bodyErrorId = uid("body-error");
+    var method = el("select", { id: methodId, className: "tryit-method" },
+      METHODS.map(function (m) { return el("option", { value: m, text: m }); }));
+    var path = el("input", { id: pathId, className: "tryit-path", type: "text", spellcheck: "false", autocomplete: "off" });
+    var line = el("div", { className: "tryit-line" }, [
+      el("div", { className: "tryit-field tryit-field-method" }, [el("label", { for: methodId, text: "Method" }), method]),
+      el("div", { className: "tryit-field tryit-field-path" }, [el("label", { for: pathId, text: "Path" }), path])
+    ]);
+    var query = keyValueRows("Query parameters", "query", original.query);
+    var headers = keyValueRows("Headers", "headers", original.headers);
+    var body = el("textarea", { id: bodyId, className: "tryit-body-input", rows: "5", spellcheck: "false",
+      "aria-describedby": bodyErrorId });
+    var bodyError = el("p", { id: bodyErrorId, className: "tryit-json-error", "aria-live": "polite" });
+    var bodyField = el("div", { className: "tryit-field tryit-field-body" },
+      [el("label", { for: bodyId, text: "Body (JSON)" }), body, bodyError]);
+
+    var send = el("button", { type: "submit", className: "tryit-send", text: isExercise ? "Check" : "Send" });
+    send.appendChild(el("kbd", { className: "tryit-shortcut", "aria-hidden": "true", text: /Mac|iPhone|iPad/.test(navigator.platform) ? "⌘↵" : "Ctrl+↵" }));
+    var resetButton = el("button", { type: "button", className: "tryit-reset", text: "Reset" });
+    var copyButton = el("button", { type: "button", className: "tryit-copy", text: "Copy as curl" });
+    var buttons = el("div", { className: "tryit-buttons" }, [send, resetButton, copyButton]);
+
+    var note = el("p", { className: "tryit-note", role: "status", "aria-live": "polite" });
+    var result = el("div", { className: "tryit-response", "aria-live": "polite", "aria-atomic": "false" });
+
+    panel.appendChild(line);
+    panel.appendChild(query.node);
+    panel.appendChild(headers.node);
+    panel.appendChild(bodyField);
+    panel.appendChild(buttons);
+    panel.appendChild(note);
+
+    var verdict = null, hintBox = null, solutionBox = null, failures = 0;
+    if (isExercise) {
+      verdict = el("div", { className: "exercise-verdict", role: "status", "aria-live": "polite" });
+      var hintButton = data.hint ? el("button", { type: "button", className: "exercise-hint-button", "aria-expanded": "false", text: "Show a hint" }) : null;
+      var solutionButton = data.solution ? el("button", { type: "button", className: "exercise-solution-button", "aria-expanded": "false", text: "Show the solution" }) : null;
+      if (hintButton) buttons.appendChild(hintButton);
+      if (solutionButton) buttons.appendChild(solutionButton);
+      if (data.hint) {
+        hintBox = el("div", { className: "exercise-hint-box", hidden: true }, [el("strong", { text: "Hint: " }), data.hint]);
+        hintButton.addEventListener("click", function () { reveal(hintBox, hintButton); });
+      }
+      if (data.solution) {
+        var useIt = el("button", { type: "button", className: "exercise-use-solution", text: "Put it in the editor" });
+        solutionBox = el("div", { className: "exercise-solution-box", hidden: true }, [
+          el("p", { text: "One request that passes:" }),
+          el("pre", { className: "exercise-solution-code" }, [el("code", { text: requestText(data.solution) })]),
+          useIt
+        ]);
+        solutionButton.addEventListener("click", function () { reveal(solutionBox, solutionButton); });
+        useIt.addEventListener("click", function () { fill(data.solution); method.focus(); });
+      }
+      panel.appendChild(verdict);
+      if (hintBox) panel.appendChild(hintBox);
+      if (solutionBox) panel.appendChild(solutionBox);
+      var saved = readProgress()[data.id];
+      if (saved && saved.passed) solved();
+    }
+    panel.appendChild(result);
+
+    function reveal(box, button) {
+      box.hidden = false;
+      if (button) { button.setAttribute("aria-expanded", "true"); button.hidden = true; }
+    }
+    function solved() {
+      block.classList.add("exercise-solved");
+      var head = block.querySelector(".tryit-head");
+      if (head && !head.querySelector(".exercise-badge")) {
+        head.appendChild(el("span", { className: "exercise-badge", text: "Solved" }));
+      }
+    }
+    function showBody() {
+      var hasBody = !NO_BODY[method.value] || body.value.trim() !== "";
+      bodyField.hidden = !hasBody;
+    }
+    function fill(req) {
+      method.value = METHODS.indexOf(req.method) >= 0 ? req.method : "GET";
+      path.value = req.path;
+      query.set(req.query);
+      headers.set(req.headers);
+      body.value = prettyBody(req.body, req.json);
+      checkJson();
+      showBody();
+    }
+    function current() {
+      return { method: method.value, path: path.value, query: query.get(), headers: headers.get(), body: body.value };
+    }
+    function checkJson() {
+      var req = current();
+      var text = req.body.trim();
+      bodyError.textContent = "";
+      body.removeAttribute("aria-invalid");
+      if (!text || !isJsonRequest(req)) return true;
+      try { JSON.parse(text); return true; } catch (e) {
+        body.setAttribute("aria-invalid", "true");
+        bodyError.textContent = "This body is not valid JSON: " + e.message;
+        return false;
+      }
+    }
+    body.addEventListener("input", checkJson);
+    method.addEventListener("change", showBody);
+
+    panel.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        run();
+      }
+    });
+    panel.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+    resetButton.addEventListener("click", function () {
+      fill(original);
+      result.textContent = "";
+      note.textContent = "Back to the lesson's request.";
+      if (verdict) { verdict.textContent = ""; verdict.className = "exercise-verdict"; }
+    });
+    copyButton.addEventListener("click", function () {
+      var command = curlCommand(apiBase(), current());
+      copyText(command).then(function () {
+        note.textContent = "Copied: " + command;
+      }, function () {
+        note.textContent = "Copy this command: " + command;
+      });
+    });
+
+    var busy = false;
+    function run() {
+      if (busy) return;
+      var req = current();
+      note.textContent = "";
+      if (!checkJson()) { body.focus(); note.textContent = "Fix the JSON body before sending."; return; }
+      var base = apiBase();
+      var init = { method: req.method, headers: new Headers(), cache: "no-store", mode: "cors" };
+      try {
+        req.headers.forEach(function (h) { if (h[0]) init.headers.append(h[0], h[1]); });
+      } catch (e) {
+        note.textContent = "A header is not valid: " + e.message;
+        return;
+      }
+      if (req.body.trim() && !NO_BODY[req.method]) {
+        init.body = req.body;
+        if (!init.headers.has("Content-Type") && isJsonRequest(req)) init.headers.set("Content-Type", "application/json");
+      }
+      var controller = "AbortController" in window ? new AbortController() : null;
+      if (controller) init.signal = controller.signal;
+      var timer = setTimeout(function () { if (controller) controller.abort(); }, TIMEOUT_MS);
+      var started = performance.now();
+      busy = true;
+      send.disabled = true;
+      block.setAttribute("aria-busy", "true");
+      result.textContent = "";
+      result.appendChild(el("p", { className: "tryit-sending", text: "Sending…" }));
+      fetch(requestUrl(base, req), init).then(function (response) {
+        return response.text().then(function (text) {
+          showResponse(response, text, performance.now() - started);
+          setHealth("up");
+        });
+      }).catch(function (error) {
+        result.textContent = "";
+        var message = el("div", { className: "tryit-message tryit-unreachable", role: "alert" });
+        if (error && error.name === "AbortError") {
+          message.appendChild(document.createTextNode("The demo API at " + shownBase(base) +
+            " did not answer within " + (TIMEOUT_MS / 1000) + " seconds. Is it stuck? Restart it with "));
+          message.appendChild(el("code", { text: "make api" }));
+          message.appendChild(document.createTextNode(", or change the API address."));
+        } else {
+          notAnswering(base).forEach(function (part) { message.appendChild(typeof part === "string" ? document.createTextNode(part) : part); });
+          message.appendChild(el("span", { className: "tryit-cors-note", text:
+            " If it is running, it may not accept requests from " + window.location.origin +
+            ": add that origin to WEATHER_CORS_ORIGINS." }));
+          setHealth("down");
+        }
+        result.appendChild(message);
+        if (verdict) { verdict.textContent = ""; verdict.className = "exercise-verdict"; }
+      }).then(function () {
+        clearTimeout(timer);
+        busy = false;
+        send.disabled = false;
+        block.removeAttribute("aria-busy");
+      });
+    }
+
+    function showResponse(response, text, elapsed) {
+      result.textContent = "";
+      var code = response.status;
+      var reason = response.statusText || REASONS[code] || "";
+      var family = Math.floor(code / 100);
+      var statusLine = el("p", { className: "tryit-status-line" }, [
+        el("span", { className: "tryit-status tryit-status-" + family + "xx", text: code + (reason ? " " + reason : "") }),
+        el("span", { className: "tryit-time", text: Math.round(elapsed) + " ms" })
+      ]);
+      result.appendChild(statusLine);
+      var headerLines = [];
+      response.headers.forEach(function (value, name) { headerLines.push(name + ": " + value); });
+      var details = el("details", { className: "tryit-headers" }, [
+        el("summary", { text: "Headers (" + headerLines.length + ")" }),
+        el("pre", {}, [el("code", { text: headerLines.join("\n") })])
+      ]);
+      result.appendChild(details);
+      var parsed = MISSING;
+      var shown = text;
+      if (text) {
+        try { parsed = JSON.parse(text); shown = JSON.stringify(parsed, null, 2); } catch (e) { parsed = MISSING; }
+      }
+      result.appendChild(el("pre", { className: "tryit-body", tabindex: "0", "aria-label": "Response body" },
+        [el("code", { text: shown || "(empty body)" })]));
+      if (isExercise) judge(code, response.headers, parsed === MISSING ? text : parsed);
+    }
+
+    function judge(code, responseHeaders, parsedBody) {
+      var differences = evaluate(data.check, code, responseHeaders, parsedBody);
+      verdict.textContent = "";
+      if (!differences.length) {
+        verdict.className = "exercise-verdict exercise-pass";
+        verdict.appendChild(el("strong", { text: "Passed. " }));
+        verdict.appendChild(document.createTextNode("Well done: the answer matches the check."));
+        markPassed(data.id);
+        solved();
+        return;
+      }
+      failures += 1;
+      verdict.className = "exercise-verdict exercise-fail";
+      verdict.appendChild(el("strong", { text: "Not yet: " }));
+      verdict.appendChild(document.createTextNode(differences.join("; ") + "."));
+      if (failures >= 2 && solutionBox && solutionBox.hidden) {
+        verdict.appendChild(document.createTextNode(" The solution is shown below."));
+        reveal(solutionBox, block.querySelector(".exercise-solution-button"));
+      } else if (hintBox && hintBox.hidden) {
+        verdict.appendChild(document.createTextNode(" Stuck? Ask for a hint."));
+      }
+    }
+
+    fill(original);
+    block.querySelectorAll(".tryit-static").forEach(function (node) { node.hidden = true; });
+    block.appendChild(panel);
+    block.classList.add("tryit-ready");
+  }
+
+  function prettyBody(text, isJson) {
+    if (!text || !isJson) return text || "";
+    try { return JSON.stringify(JSON.parse(text), null, 2); } catch (e) { return text; }
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      var area = el("textarea", { className: "visually-hidden", readonly: true });
+      area.value = text;
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      area.remove();
+      if (ok) resolve(); else reject(new Error("copy failed"));
+    });
+  }
+
+  function start() {
+    setupApiControl();
+    document.querySelectorAll(".tryit[data-tryit]").forEach(buildPanel);
+    poll();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

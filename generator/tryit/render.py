@@ -1,0 +1,247 @@
+"""HTML for ``tryit`` and ``exercise`` fences: a readable request (plus a curl line) for readers
+without JavaScript, and the data the page's ``tryit.js`` turns into a live panel.
+
+Problems become diagnostics on the note being rendered, at the fence line plus the offset.
+"""
+
+from __future__ import annotations
+
+import json
+import weakref
+from dataclasses import dataclass, field
+from html import escape
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlencode
+
+from generator.diagnostics import Diagnostic, error, warning
+from generator.tryit.blocks import Exercise, Problem, Request, parse_exercise, parse_request
+from generator.tryit.openapi import ApiSchema, SchemaError, load_schema, validate_request
+
+if TYPE_CHECKING:
+    from generator.embeds_render import PageHooks, RenderContext
+
+DEFAULT_API_BASE = "http://127.0.0.1:8000"
+
+
+@dataclass
+class _BuildState:
+    """Facts that span the notes of one build: exercise ids seen, the schema (or its error)."""
+
+    exercises: dict[str, tuple[str, int]] = field(default_factory=dict)
+    schema: ApiSchema | None = None
+    schema_error: str | None = None
+    loaded: bool = False
+
+
+_STATES: dict[int, tuple[weakref.ref[RenderContext], _BuildState]] = {}
+
+
+def _state(context: RenderContext) -> _BuildState:
+    key = id(context)
+    entry = _STATES.get(key)
+    if entry is None or entry[0]() is not context:
+        for stale in [k for k, (ref, _) in _STATES.items() if ref() is None]:
+            del _STATES[stale]
+        entry = (weakref.ref(context), _BuildState())
+        _STATES[key] = entry
+    return entry[1]
+
+
+def openapi_source(context: RenderContext) -> str | None:
+    """The course config's ``openapi:`` (a file or URL), or None for the demo API's schema."""
+    value = context.openapi
+    return value if value and value.strip() else None
+
+
+def _schema(hooks: PageHooks, line: int) -> ApiSchema | None:
+    state = _state(hooks.context)
+    if not state.loaded:
+        state.loaded = True
+        source = openapi_source(hooks.context)
+        try:
+            state.schema = load_schema(source, hooks.context.vault_root)
+        except SchemaError as exc:
+            state.schema_error = str(exc)
+            hooks.context.diagnostics.append(
+                error(hooks.current, line, "tryit.openapi", str(exc),
+                      "fix 'openapi:' in the home note's frontmatter, or remove it to use "
+                      "the demo API's schema")
+            )
+    return state.schema
+
+
+def _report(hooks: PageHooks, problems: list[Problem], base: int) -> None:
+    for problem in problems:
+        make = error if problem.severity == "error" else warning
+        hooks.context.diagnostics.append(
+            make(hooks.current, base + problem.offset, problem.code, problem.message, problem.hint)
+        )
+
+
+def _shift(problems: list[Problem], offset: int) -> list[Problem]:
+    return [Problem(p.offset + offset, p.code, p.message, p.hint, p.severity) for p in problems]
+
+
+def render_block(hooks: PageHooks, kind: str, content: str, line: int) -> str:
+    """The HTML of one ``tryit`` or ``exercise`` fence whose opening is on note line ``line``."""
+    base = line + 1  # the content starts on the line after the fence
+    if kind == "exercise":
+        return _render_exercise(hooks, content, line, base)
+    request, problems = parse_request(content)
+    if request is not None and not any(p.severity == "error" for p in problems):
+        schema = _schema(hooks, line)
+        if schema is not None:
+            problems.extend(validate_request(schema, request))
+    _report(hooks, problems, base)
+    if request is None:
+        return _broken(content, problems, "try-it")
+    api_base = hooks.context.api_base or DEFAULT_API_BASE
+    data = {"kind": "tryit", "title": request.title or "", "request": request.to_data()}
+    label = request.title or f"{request.method} {request.path}"
+    return (
+        f'<section class="tryit" data-tryit="{_attr(data)}" aria-label="Try it: {escape(label)}">'
+        f'<div class="tryit-head"><span class="tryit-kind">Try it</span>'
+        f'{_title(request.title)}</div>'
+        f"{_static_request(request, api_base)}</section>\n"
+    )
+
+
+def _render_exercise(hooks: PageHooks, content: str, line: int, base: int) -> str:
+    exercise, problems = parse_exercise(content)
+    if exercise is not None:
+        schema = _schema(hooks, line)
+        if schema is not None:
+            # the start may be wrong on purpose, and so may the solution's body (a 422
+            # exercise): only an endpoint that does not exist at all is reported
+            problems.extend(_shift(validate_request(schema, exercise.start, body_checks=False),
+                                   exercise.start_offset))
+            if exercise.solution is not None:
+                problems.extend(_shift(
+                    validate_request(schema, exercise.solution, body_checks=False),
+                    exercise.solution_offset,
+                ))
+        seen = _state(hooks.context).exercises
+        here = (hooks.current, base + exercise.id_offset)
+        first = seen.setdefault(exercise.id, here)
+        if first != here:
+            problems.append(Problem(exercise.id_offset, "exercise.duplicate-id",
+                                    f"exercise id {exercise.id!r} is already used at "
+                                    f"{first[0]}:{first[1]}",
+                                    "give every exercise its own id: progress is stored by id",
+                                    "warning"))
+        if exercise.id not in hooks.exercise_ids:
+            hooks.exercise_ids.append(exercise.id)
+    _report(hooks, problems, base)
+    if exercise is None:
+        return _broken(content, problems, "exercise")
+    return _exercise_html(hooks, exercise)
+
+
+def _exercise_html(hooks: PageHooks, exercise: Exercise) -> str:
+    from generator.parse import markdown
+
+    api_base = hooks.context.api_base or DEFAULT_API_BASE
+    env: dict[str, Any] = {"hooks": hooks, "path": hooks.current}
+    task = markdown().render(exercise.task, env) if exercise.task.strip() else ""
+    solution = exercise.solution
+    data = {
+        "kind": "exercise",
+        "id": exercise.id,
+        "title": exercise.title,
+        "request": exercise.start.to_data(),
+        "check": exercise.check.to_data(),
+        "solution": solution.to_data() if solution else None,
+        "hint": exercise.hint or "",
+    }
+    parts = [
+        f'<section class="tryit exercise" id="exercise-{escape(exercise.id)}" '
+        f'data-exercise-id="{escape(exercise.id)}" data-tryit="{_attr(data)}" '
+        f'data-check="{_attr(exercise.check.to_data())}" '
+        f'data-hint="{escape(exercise.hint or "")}" '
+        f'data-solution="{escape(exercise.solution_text)}" '
+        f'aria-label="Exercise: {escape(exercise.title)}">',
+        f'<div class="tryit-head"><span class="tryit-kind">Exercise</span>'
+        f"{_title(exercise.title)}</div>",
+        f'<div class="exercise-task">{task}</div>',
+        _static_request(exercise.start, api_base),
+    ]
+    if exercise.hint:
+        parts.append(f'<details class="exercise-hint tryit-static"><summary>Hint</summary>'
+                     f"<p>{escape(exercise.hint)}</p></details>")
+    if solution is not None:
+        parts.append(f'<details class="exercise-solution tryit-static"><summary>Solution'
+                     f"</summary>{_request_code(solution)}</details>")
+    parts.append("</section>\n")
+    return "".join(parts)
+
+
+def _title(title: str | None) -> str:
+    return f' <span class="tryit-title">{escape(title)}</span>' if title else ""
+
+
+def _attr(data: Any) -> str:
+    return escape(json.dumps(data, ensure_ascii=False, separators=(",", ":")), quote=True)
+
+
+def _static_request(request: Request, api_base: str) -> str:
+    return (
+        f'<div class="tryit-static">{_request_code(request)}'
+        f'<p class="tryit-curl"><code>{escape(curl_command(request, api_base))}</code></p></div>'
+    )
+
+
+def _request_code(request: Request) -> str:
+    """The request highlighted with Pygments' CSS classes (its HTTP lexer wants a version)."""
+    from generator.markdown.code import highlight_code
+
+    target = escape(request.path)
+    if request.query:
+        target += '<span class="o">?</span>' + '<span class="o">&amp;</span>'.join(
+            f'<span class="na">{escape(k)}</span><span class="o">=</span>'
+            f'<span class="s">{escape(v)}</span>' for k, v in request.query
+        )
+    lines = [f'<span class="nf">{escape(request.method)}</span> <span class="nn">{target}'
+             f"</span>"]
+    for name, value in request.headers:
+        lines.append(f'<span class="na">{escape(name)}</span><span class="o">:</span> '
+                     f'<span class="s">{escape(value)}</span>')
+    text = "\n".join(lines) + "\n"
+    if request.body:
+        body = highlight_code(request.body, "json" if request.is_json else "text")
+        text += "\n" + body.rstrip("\n") + "\n"
+    return f'<pre class="highlight tryit-request"><code class="language-http">{text}</code></pre>'
+
+
+def _shell(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def curl_command(request: Request, api_base: str = DEFAULT_API_BASE) -> str:
+    """A curl line that sends the same request."""
+    url = api_base.rstrip("/") + quote(request.path, safe="/:@!$&'()*+,;=-._~%")
+    if request.query:
+        url += "?" + urlencode(request.query)
+    parts = ["curl"]
+    if request.method != "GET":
+        parts += ["-X", request.method]
+    parts.append(_shell(url))
+    for name, value in request.send_headers():
+        parts += ["-H", _shell(f"{name}: {value}")]
+    if request.body:
+        parts += ["--data", _shell(request.body)]
+    return " ".join(parts)
+
+
+def _broken(content: str, problems: list[Problem], what: str) -> str:
+    first = next((p for p in problems if p.severity == "error"), None)
+    reason = f": {first.message}" if first else ""
+    return (
+        f'<div class="tryit tryit-invalid" role="note"><p class="tryit-error">This {what} block '
+        f"cannot be shown as a panel{escape(reason)}.</p>"
+        f'<pre class="highlight"><code>{escape(content)}</code></pre></div>\n'
+    )
+
+
+def diagnostics_for(hooks_diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The try-it diagnostics among a build's (for tests and tools)."""
+    return [d for d in hooks_diagnostics if d.code.startswith(("tryit.", "exercise."))]

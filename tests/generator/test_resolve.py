@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.load import load_vault
+from generator.model import ResolvedVault
+from generator.parse import ParseCache, parse_notes
+from generator.resolve import resolve_vault
+from tests.conftest import VaultFactory
+
+
+def resolve(root: Path) -> ResolvedVault:
+    vault, problems = load_vault(root)
+    parsed = parse_notes(vault.notes, ParseCache(None), workers=1)
+    resolved = resolve_vault(vault, parsed)
+    resolved.diagnostics.extend(problems)
+    return resolved
+
+
+def codes(resolved: ResolvedVault) -> list[tuple[str, str, int]]:
+    return [(d.code, d.file, d.line) for d in resolved.diagnostics]
+
+
+def test_resolve_nested_heading_link_points_at_the_inner_heading(make_vault: VaultFactory) -> None:
+    root = make_vault(
+        {
+            "A.md": "See [[B#Setup#Install]].\n",
+            "B.md": "# Setup\n\n## Install\n\ntext\n\n# Other\n\n## Install\n",
+        }
+    )
+    note = resolve(root).notes["A.md"]
+    assert note.links[0].resolved == "B.md"
+    assert note.links[0].anchor == "install"
+    assert 'href="../b/#install"' in note.html
+
+
+def test_resolve_missing_heading_warns_and_links_to_page_top(make_vault: VaultFactory) -> None:
+    root = make_vault({"A.md": "See [[B#Nope]].\n", "B.md": "# Yes\n"})
+    resolved = resolve(root)
+    assert ("link.heading-missing", "A.md", 1) in codes(resolved)
+    assert 'href="../b/"' in resolved.notes["A.md"].html
+
+
+def test_resolve_block_link_and_same_note_block_link(make_vault: VaultFactory) -> None:
+    root = make_vault(
+        {
+            "A.md": "Para one. ^first\n\nBack to [[#^first]] and [[B#^quote]].\n",
+            "B.md": "> A quote\n^quote\n",
+        }
+    )
+    note = resolve(root).notes["A.md"]
+    assert 'href="#^first"' in note.html
+    assert 'href="../b/#^quote"' in note.html
+
+
+def test_resolve_unresolved_link_is_a_warning_with_did_you_mean(make_vault: VaultFactory) -> None:
+    root = make_vault({"lessons/Pydantic.md": "# P\n", "A.md": "Read\n[[Pydantc]] now.\n"})
+    resolved = resolve(root)
+    [problem] = [d for d in resolved.diagnostics if d.code == "link.unresolved"]
+    assert (problem.file, problem.line, problem.severity) == ("A.md", 2, "warning")
+    assert problem.hint == "did you mean [[Pydantic]]?"
+    assert 'class="unresolved"' in resolved.notes["A.md"].html
+
+
+def test_resolve_ambiguous_name_prefers_same_folder_and_names_candidates(
+    make_vault: VaultFactory,
+) -> None:
+    root = make_vault({"x/Dup.md": "x", "y/Dup.md": "y", "y/A.md": "[[Dup]]"})
+    resolved = resolve(root)
+    assert resolved.notes["y/A.md"].links[0].resolved == "y/Dup.md"
+    [problem] = [d for d in resolved.diagnostics if d.code == "link.ambiguous"]
+    assert "x/Dup.md" in problem.message and "y/Dup.md" in problem.message
+
+
+def test_resolve_draft_and_unpublished_notes_are_left_out_and_links_unresolved(
+    make_vault: VaultFactory,
+) -> None:
+    root = make_vault(
+        {
+            "A.md": "[[Draft]] and [[Hidden]]",
+            "Draft.md": "---\ndraft: true\n---\nx",
+            "Hidden.md": "---\npublish: false\n---\nx",
+        }
+    )
+    resolved = resolve(root)
+    assert set(resolved.notes) == {"A.md"}
+    assert [d.code for d in resolved.diagnostics].count("link.unpublished") == 2
+    assert resolved.notes["A.md"].html.count('class="unresolved"') == 2
+
+
+def test_resolve_section_embed_stops_at_next_heading_of_same_level(
+    make_vault: VaultFactory,
+) -> None:
+    root = make_vault(
+        {
+            "A.md": "![[B#Two]]\n",
+            "B.md": "# One\nfirst\n## Two\nsecond\n### Deeper\nthird\n## Three\nfourth\n",
+        }
+    )
+    html = resolve(root).notes["A.md"].html
+    assert "second" in html and "third" in html
+    assert "first" not in html and "fourth" not in html
+
+
+def test_resolve_block_embed_takes_only_that_list_item(make_vault: VaultFactory) -> None:
+    root = make_vault({"A.md": "![[B#^two]]\n", "B.md": "- one\n- two ^two\n- three\n"})
+    html = resolve(root).notes["A.md"].html
+    assert "two" in html and "one" not in html and "three" not in html
+
+
+def test_resolve_embed_cycle_is_cut_with_a_diagnostic_and_a_notice(
+    make_vault: VaultFactory,
+) -> None:
+    root = make_vault({"A.md": "![[B]]\n", "B.md": "![[C]]\n", "C.md": "![[A]]\n"})
+    resolved = resolve(root)
+    assert "embed.cycle" in [d.code for d in resolved.diagnostics]
+    assert "Embed cycle cut here" in resolved.notes["A.md"].html
+
+
+def test_resolve_self_section_embed_is_cut(make_vault: VaultFactory) -> None:
+    root = make_vault({"A.md": "# Top\n\n![[A#Top]]\n"})
+    resolved = resolve(root)
+    assert "embed.cycle" in [d.code for d in resolved.diagnostics]
+
+
+def test_resolve_image_embed_with_size(make_vault: VaultFactory) -> None:
+    root = make_vault(
+        {"notes/A.md": "![[pic.png|300x200]] ![[pic.png|a cat]]\n", "img/pic.png": b"\x89PNG"}
+    )
+    html = resolve(root).notes["notes/A.md"].html
+    assert '<img src="../../img/pic.png" alt="pic.png" width="300" height="200"' in html
+    assert 'alt="a cat"' in html
+
+
+def test_resolve_markdown_links_to_notes_and_outside_the_vault(make_vault: VaultFactory) -> None:
+    root = make_vault(
+        {"a/A.md": "[b](../B.md) and [x](../../../etc/passwd)\n", "B.md": "# B\n"}
+    )
+    resolved = resolve(root)
+    assert 'href="../../b/"' in resolved.notes["a/A.md"].html
+    assert ("link.outside-vault", "a/A.md", 1) in codes(resolved)
+
+
+def test_resolve_backlinks_carry_the_sentence_around_the_link(make_vault: VaultFactory) -> None:
+    root = make_vault(
+        {"A.md": "Intro text. Models come from [[B]] in practice. Another one.\n", "B.md": "b"}
+    )
+    [backlink] = resolve(root).backlinks["B.md"]
+    assert backlink.source == "A.md"
+    assert backlink.context == "Models come from B in practice."
+
+
+def test_resolve_tags_from_text_and_frontmatter_case_insensitive(
+    make_vault: VaultFactory,
+) -> None:
+    root = make_vault(
+        {
+            "A.md": "---\ntags: [Python, course/intro]\n---\nText #python #api/v1 `#code`\n",
+        }
+    )
+    resolved = resolve(root)
+    assert resolved.notes["A.md"].tags == ["Python", "course/intro", "api/v1"]
+    assert set(resolved.tags) == {"python", "course/intro", "api/v1"}
+
+
+def test_resolve_invalid_frontmatter_is_an_error_with_its_line_and_note_renders(
+    make_vault: VaultFactory,
+) -> None:
+    root = make_vault({"A.md": "---\ntitle: ok\nbad: [unclosed\n---\n# Still here\n"})
+    resolved = resolve(root)
+    [problem] = [d for d in resolved.diagnostics if d.code == "frontmatter.invalid"]
+    assert problem.file == "A.md" and problem.line in (3, 4)
+    assert "Still here" in resolved.notes["A.md"].html
+
+
+def test_resolve_wikilinks_in_frontmatter_count_as_links(make_vault: VaultFactory) -> None:
+    root = make_vault({"A.md": '---\nrelated: "[[B]]"\n---\nbody\n', "B.md": "b"})
+    resolved = resolve(root)
+    assert [b.source for b in resolved.backlinks["B.md"]] == ["A.md"]
+
+
+def test_resolve_slug_collision_gets_a_suffix_and_a_warning(make_vault: VaultFactory) -> None:
+    root = make_vault({"My Note.md": "a", "my-note.md": "b"})
+    resolved = resolve(root)
+    assert sorted(n.slug for n in resolved.notes.values()) == ["my-note", "my-note-2"]
+    assert "slug.collision" in [d.code for d in resolved.diagnostics]
+
+
+def test_resolve_permalink_overrides_the_slug(make_vault: VaultFactory) -> None:
+    root = make_vault({"A.md": "---\npermalink: /guides/start/\n---\nx"})
+    assert resolve(root).notes["A.md"].url == "guides/start/"
+
+
+def test_resolve_invalid_utf8_note_is_an_error_not_a_crash(make_vault: VaultFactory) -> None:
+    root = make_vault({"Bad.md": b"ok\n\xff\xfe broken", "Good.md": "fine"})
+    resolved = resolve(root)
+    assert ("note.encoding", "Bad.md", 2) in codes(resolved)
+    assert "Good.md" in resolved.notes
+
+
+def test_load_skips_dot_folders_and_refuses_symlinks_out_of_the_vault(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text("secret", encoding="utf-8")
+    root = make_vault({"A.md": "a", ".obsidian/app.json": "{}", ".trash/Old.md": "old"})
+    (root / "Link.md").symlink_to(secret)
+    vault, problems = load_vault(root)
+    assert list(vault.files) == ["A.md"]
+    assert [p.code for p in problems] == ["load.outside-vault"]
+
+
+def test_load_normalises_names_to_nfc(make_vault: VaultFactory) -> None:
+    root = make_vault({"Zu\u0308rich.md": "z"})
+    vault, _ = load_vault(root)
+    assert list(vault.files) == ["Zürich.md"]
