@@ -70,13 +70,15 @@ def assemble(options: BuildOptions, cache: ParseCache | None = None) -> BuildRes
     mark = time.perf_counter()
     cache = cache if cache is not None else ParseCache(cache_path(options))
     parsed = parse_notes(vault.notes, cache, workers=options.workers)
-    cache.save({p.digest for p in parsed.values()})
     timings["parse"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
     overrides = {"base_url": options.base_url, "api_base": options.api_base}
     project_root = options.project_root or Path(vault.root).parent
-    resolved = resolve_vault(vault, parsed, project_root=project_root, overrides=overrides)
+    resolved = resolve_vault(
+        vault, parsed, project_root=project_root, overrides=overrides, cache=cache
+    )
+    cache.save({p.digest for p in parsed.values()})
     timings["resolve"] = time.perf_counter() - mark
 
     mark = time.perf_counter()

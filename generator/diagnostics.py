@@ -81,7 +81,8 @@ def cap_repeats(items: list[Diagnostic], limit: int = 50) -> list[Diagnostic]:
                     0,
                     severity,
                     code,
-                    f"… and {total - limit} more {code} problems in this file (first {limit} shown)",
+                    f"… and {total - limit} more {code} problems in this file "
+                    f"(first {limit} shown)",
                 )
             )
     return sort_diagnostics(kept)

@@ -7,7 +7,7 @@ import os
 import pickle
 import re
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from generator.diagnostics import Diagnostic, error
 from generator.frontmatter import read_frontmatter
 from generator.model import Heading, SourceFile
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 PARALLEL_THRESHOLD = 150  # below this many notes to parse, forking costs more than it saves
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -55,10 +55,62 @@ class ParsedNote:
     block_ids: dict[str, int]  # "^id" without the caret -> index of the block's opening token
     text: str  # plain text of the body
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    source: str = ""  # the normalised note text, to parse again when tokens were not cached
+    special: bool = False  # has tryit/exercise/include fences, whose output reads other files
+
+    def __post_init__(self) -> None:
+        if not self.tokens and self.source:
+            self.tokens = _LazyTokens(self.source)
+
+
+class _LazyTokens(list[Token]):
+    """Tokens left out of the on-disk cache, parsed again on first use."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__()
+        self._source = source
+        self._loaded = False
+
+    def __reduce__(self) -> tuple[type[_LazyTokens], tuple[str]]:
+        return (_LazyTokens, (self._source,))
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            self.extend(markdown().parse(self._source, {"path": ""}))
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        self._load()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._load()
+        return super().__len__()
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        self._load()
+        return super().__getitem__(index)
+
+    def __bool__(self) -> bool:
+        return not self._loaded or super().__len__() > 0
+
+
+def _code_version() -> str:
+    """The version plus a fingerprint of the generator's own source, so edits to a plugin
+    never serve stale cached output."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.blake2b(__version__.encode(), digest_size=8)
+    for source in sorted(package.rglob("*.py")):
+        stat = source.stat()
+        h.update(f"{source.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return h.hexdigest()
+
+
+CODE_VERSION = _code_version()
 
 
 def content_digest(data: bytes) -> str:
-    return hashlib.blake2b(data + __version__.encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b(data + CODE_VERSION.encode(), digest_size=16).hexdigest()
 
 
 _MD: MarkdownIt | None = None
@@ -123,6 +175,7 @@ def _parse_text(path: str, digest: str, text: str) -> ParsedNote:
         block_ids={},
         text="",
         diagnostics=list(fm.diagnostics),
+        source=text,
     )
     for inner, line in fm.links:
         target, fragment, alias = split_link(inner)
@@ -169,6 +222,9 @@ def _collect_facts(parsed: ParsedNote) -> None:
             _inline_facts(parsed, token, base_line, list_depth > 0, plain)
         elif token.type in ("fence", "code_block"):
             text_parts.append(token.content)
+            kind = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
+            if kind in ("tryit", "exercise") or "{{#include" in token.content:
+                parsed.special = True
     parsed.text = "\n".join(part for part in text_parts if part)
 
 
@@ -274,15 +330,26 @@ class ParseCache:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.entries: dict[str, ParsedNote] = {}
+        # (digest, page url, signature of what its links resolve to) -> rendered body HTML
+        self.html: dict[tuple[str, str, str], str] = {}
         self.dirty = False
         if path is not None and path.is_file():
             try:
                 with path.open("rb") as handle:
                     stored = pickle.load(handle)
-                if stored.get("format") == CACHE_FORMAT and stored.get("version") == __version__:
+                if stored.get("format") == CACHE_FORMAT and stored.get("version") == CODE_VERSION:
                     self.entries = stored["entries"]
+                    self.html = stored.get("html", {})
             except Exception:  # a corrupt or foreign cache is only a slower build
-                self.entries = {}
+                self.entries, self.html = {}, {}
+
+    def get_html(self, key: tuple[str, str, str]) -> str | None:
+        return self.html.get(key)
+
+    def put_html(self, key: tuple[str, str, str], html: str) -> None:
+        if self.html.get(key) != html:
+            self.html[key] = html
+            self.dirty = True
 
     def get(self, digest: str) -> ParsedNote | None:
         return self.entries.get(digest)
@@ -296,16 +363,20 @@ class ParseCache:
             return
         if not self.dirty and keep == set(self.entries):
             return
-        entries = {d: p for d, p in self.entries.items() if d in keep}
+        # Tokens are large and quick to remake; the cache keeps facts, source and HTML.
+        entries = {d: replace(p, tokens=[]) for d, p in self.entries.items() if d in keep}
+        html = {k: v for k, v in self.html.items() if k[0] in keep}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
+        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
         with tmp.open("wb") as handle:
             pickle.dump(
-                {"format": CACHE_FORMAT, "version": __version__, "entries": entries},
+                {"format": CACHE_FORMAT, "version": CODE_VERSION, "entries": entries,
+                 "html": html},
                 handle,
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
         os.replace(tmp, self.path)
+        self.dirty = False
 
 
 def parse_notes(
@@ -344,6 +415,4 @@ def _with_path(parsed: ParsedNote, path: str) -> ParsedNote:
     """Cached diagnostics name the file they were parsed as; rename them for this path."""
     if not parsed.diagnostics or all(d.file == path for d in parsed.diagnostics):
         return parsed
-    from dataclasses import replace
-
     return replace(parsed, diagnostics=[replace(d, file=path) for d in parsed.diagnostics])

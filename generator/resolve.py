@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from generator.model import (
     SourceFile,
     Vault,
 )
-from generator.parse import LinkFact, ParsedNote
+from generator.parse import LinkFact, ParseCache, ParsedNote
 from generator.slugs import slug_for_path, slugify, unique_slug
 from generator.urls import file_url, page_url
 
@@ -73,8 +74,12 @@ def resolve_vault(
     *,
     project_root: Path | None = None,
     overrides: dict[str, Any] | None = None,
+    cache: ParseCache | None = None,
 ) -> ResolvedVault:
-    """Resolve links, render note bodies and gather backlinks and tags for the whole vault."""
+    """Resolve links, render note bodies and gather backlinks and tags for the whole vault.
+
+    With a ``cache``, a body whose note and link targets are unchanged is reused, not rendered.
+    """
     diagnostics: list[Diagnostic] = []
     for item in parsed.values():
         diagnostics.extend(item.diagnostics)
@@ -115,7 +120,12 @@ def resolve_vault(
             tags[tag.casefold()].add(path)
             tag_names.setdefault(tag.casefold(), tag)
         hooks = PageHooks(context, page_path=path)
-        html = hooks.render_note(path)
+        html_key = _body_key(info, links, published, attachments, index) if cache else None
+        html = cache.get_html(html_key) if cache is not None and html_key else None
+        if html is None:
+            html = hooks.render_note(path)
+            if cache is not None and html_key:
+                cache.put_html(html_key, html)
         fm = info.parsed.frontmatter
         notes[path] = Note(
             path=path,
@@ -147,6 +157,31 @@ def resolve_vault(
         diagnostics=sort_diagnostics(diagnostics),
         home=home if home in notes else None,
     )
+
+
+def _body_key(
+    info: NoteInfo,
+    links: list[Link],
+    notes: dict[str, NoteInfo],
+    attachments: dict[str, str],
+    index: LinkIndex,
+) -> tuple[str, str, str] | None:
+    """What a note's body HTML depends on, or None when it reads more than its links
+    (note embeds, try-it panels, includes) and must be rendered every time."""
+    if info.parsed.special:
+        return None
+    parts: list[str] = []
+    for link in links:
+        target = notes.get(link.resolved) if link.resolved else None
+        if link.embed and target is not None:
+            return None
+        url = target.url if target else attachments.get(link.resolved or "", "")
+        title = target.title if target else ""
+        if link.resolved is None:  # "not written yet" and "not published" render differently
+            title = str(index.resolve(link.target, info.path).problem)
+        parts.append(f"{link.raw}\0{link.resolved}\0{url}\0{link.anchor}\0{title}")
+    signature = hashlib.blake2b("\n".join(parts).encode(), digest_size=12).hexdigest()
+    return (info.parsed.digest, info.url, signature)
 
 
 def _note_infos(

@@ -115,6 +115,11 @@ def _embed_blocks(state: StateCore) -> None:
             and tokens[i - 1].type == "paragraph_open"
             and _only_embeds(token.children)
         ):
+            for j, child in enumerate(token.children):
+                if child.type == "softbreak":  # no <br> between embedded blocks
+                    newline = Token("html_inline", "", 0)
+                    newline.content = "\n"
+                    token.children[j] = newline
             if not tokens[i - 1].hidden:
                 # Keep one embed per line in the HTML, as the <p> would have.
                 newline = Token("html_inline", "", 0)

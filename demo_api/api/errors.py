@@ -1,0 +1,89 @@
+"""Turn errors into ``{"detail": ...}`` answers: service errors get their HTTP status here.
+
+The services raise exceptions that know nothing of HTTP; this module is the one
+place that decides which status each one means. Nothing here echoes a
+traceback or a setting such as the API key.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from demo_api.services.errors import (
+    DatabaseUnavailable,
+    LocationNotFound,
+    ReportNotFound,
+    ServiceError,
+    UpstreamError,
+    UpstreamRateLimited,
+    UpstreamTimeout,
+)
+
+logger = logging.getLogger(__name__)
+
+STATUS_FOR_ERROR: dict[type[ServiceError], int] = {
+    LocationNotFound: status.HTTP_404_NOT_FOUND,
+    ReportNotFound: status.HTTP_404_NOT_FOUND,
+    UpstreamRateLimited: status.HTTP_503_SERVICE_UNAVAILABLE,
+    UpstreamTimeout: status.HTTP_504_GATEWAY_TIMEOUT,
+    UpstreamError: status.HTTP_502_BAD_GATEWAY,
+    DatabaseUnavailable: status.HTTP_503_SERVICE_UNAVAILABLE,
+}
+
+
+async def service_error_handler(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ServiceError)
+    status_code = next(
+        (STATUS_FOR_ERROR[cls] for cls in type(error).__mro__ if cls in STATUS_FOR_ERROR),
+        status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+    headers = {}
+    if isinstance(error, UpstreamRateLimited):
+        headers["Retry-After"] = str(error.retry_after)
+    return JSONResponse({"detail": str(error)}, status_code=status_code, headers=headers)
+
+
+async def validation_error_handler(request: Request, error: Exception) -> JSONResponse:
+    """FastAPI's usual 422 list, with malformed JSON explained by line and column."""
+    assert isinstance(error, RequestValidationError)
+    problems: list[dict[str, Any]] = []
+    for problem in error.errors():
+        if problem.get("type") == "json_invalid":
+            problem = {**problem, "msg": _explain_json_error(problem, error.body)}
+        problems.append(problem)
+    return JSONResponse(
+        {"detail": jsonable_encoder(problems)}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
+    )
+
+
+async def unexpected_error_handler(request: Request, error: Exception) -> JSONResponse:
+    logger.exception("Unexpected error in %s %s", request.method, request.url.path)
+    return JSONResponse(
+        {"detail": "Something went wrong on the server; the server log has the details"},
+        status_code=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
+def _explain_json_error(problem: dict[str, Any], body: Any) -> str:
+    reason = problem.get("ctx", {}).get("error", "not valid JSON")
+    position = problem["loc"][-1] if problem.get("loc") else None
+    if isinstance(position, int) and isinstance(body, str | bytes):
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        return f"The body is not valid JSON: {reason} at line {line}, column {column}"
+    if isinstance(position, int):
+        return f"The body is not valid JSON: {reason} at character {position}"
+    return f"The body is not valid JSON: {reason}"
+
+
+def register_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ServiceError, service_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(Exception, unexpected_error_handler)

@@ -1,0 +1,28 @@
+"""The weather service: a provider with a cache in front of it."""
+
+from __future__ import annotations
+
+from demo_api.models import Location, Units, WeatherReport
+from demo_api.services.cache import TTLCache
+from demo_api.services.gazetteer import name_key
+from demo_api.services.providers import WeatherProvider
+
+
+class WeatherService:
+    """Answers weather questions, asking the provider only when the cache cannot."""
+
+    def __init__(self, provider: WeatherProvider, cache: TTLCache[WeatherReport]) -> None:
+        self.provider = provider
+        self._cache = cache
+
+    async def get_weather(self, location: Location, units: Units) -> WeatherReport:
+        key = cache_key(location, units)
+        report, from_cache = await self._cache.get_or_load(
+            key, lambda: self.provider.current_weather(location, units)
+        )
+        return report.model_copy(update={"cached": from_cache})
+
+
+def cache_key(location: Location, units: Units) -> str:
+    """Fold the location so that "São Paulo", "sao paulo" and "SAO-PAULO" share an entry."""
+    return "|".join((name_key(location.city), location.state or "", location.country, units.value))

@@ -1,0 +1,73 @@
+"""Every knob of the demo API in one pydantic-settings class.
+
+Values come from keyword arguments (tests), then ``WEATHER_*`` environment
+variables, then a ``.env`` file in the working directory, then the defaults
+below. With no configuration at all the API runs offline on a local SQLite file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEV_SITE_ORIGINS = ["http://127.0.0.1:8080", "http://localhost:8080"]
+
+
+class Settings(BaseSettings):
+    """Configuration for :func:`demo_api.main.create_app`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="WEATHER_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    provider: Literal["auto", "offline", "openweathermap"] = "auto"
+    """``auto`` uses OpenWeatherMap when an API key is set, the offline provider otherwise."""
+
+    openweathermap_api_key: SecretStr | None = None
+    openweathermap_url: str = "https://api.openweathermap.org/data/2.5/weather"
+    upstream_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    database_path: Path = Path("demo_api.sqlite3")
+    cache_ttl_seconds: float = Field(default=3600.0, ge=0)
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEV_SITE_ORIGINS)
+    )
+    docs_enabled: bool = True
+    simulated_latency_seconds: float = Field(default=0.0, ge=0, le=30)
+    max_body_bytes: int = Field(default=64 * 1024, gt=0)
+
+    @field_validator("openweathermap_api_key", mode="before")
+    @classmethod
+    def _empty_key_is_none(cls, value: object) -> object:
+        # .env.example ships "WEATHER_OPENWEATHERMAP_API_KEY=" for "no key".
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        # Environment variables are plain strings: accept "http://a, http://b".
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _key_for_openweathermap(self) -> Settings:
+        if self.provider == "openweathermap" and not self.openweathermap_api_key:
+            raise ValueError(
+                "WEATHER_PROVIDER=openweathermap needs WEATHER_OPENWEATHERMAP_API_KEY; "
+                "leave the provider on 'auto' to run offline without a key"
+            )
+        return self
+
+    @property
+    def provider_name(self) -> Literal["offline", "openweathermap"]:
+        """The provider actually used once ``auto`` is resolved."""
+        if self.provider == "auto":
+            return "openweathermap" if self.openweathermap_api_key else "offline"
+        return self.provider

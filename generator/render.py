@@ -1,0 +1,366 @@
+"""The render stage: every page of the site from the resolved vault and the course."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from html import unescape
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+from xml.sax.saxutils import escape as xml_escape
+
+from markupsafe import Markup
+
+from generator.course import Course, Lesson, tag_output_dir, tag_url
+from generator.diagnostics import sort_diagnostics
+from generator.model import Note, ResolvedVault
+from generator.search import build_search_index
+from generator.theme import Theme, load_theme
+from generator.urls import depth, relative
+
+WORDS_PER_MINUTE = 200
+_TAG = re.compile(r"<[^>]+>")
+_FIRST_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>\s*", re.DOTALL)
+_ANCHOR_START = re.compile(r"<a\b[^>]*>", re.IGNORECASE)
+_OUTLINE_ITEM = re.compile(
+    r'(<li[^>]*>\s*(?:<p>)?)(<a class="internal" href="([^"#]*)(?:#[^"]*)?")'
+)
+_EXTERNAL_HREF = re.compile(r"""\bhref\s*=\s*["']https?://""", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PageLink:
+    title: str
+    href: str
+    label: str = ""  # lesson number, "2.3"
+
+
+def render_site(
+    vault: ResolvedVault,
+    course: Course,
+    *,
+    only: set[str] | None = None,
+    search: bool | None = None,
+) -> dict[str, bytes]:
+    """Every output file of the site (relative POSIX path -> bytes), except attachments.
+
+    With ``only``, note pages are rendered only for those output paths; the site-wide
+    files (assets, indexes, tag pages, content-index.json) are always rendered.
+    ``search`` (default: on for a full build) adds the Pagefind index under ``pagefind/``;
+    the dev loop can index later with :func:`search_documents` and ``build_search_index``.
+    """
+    site = _Site(vault, course, load_theme())
+    files: dict[str, bytes] = dict(site.theme.asset_files)
+    for note in sorted(vault.notes.values(), key=lambda n: n.path):
+        path = output_path(note)
+        if only is None or path in only:
+            files[path] = site.note_page(note).encode("utf-8")
+    files.update(site.index_pages())
+    files["content-index.json"] = content_index(vault, course)
+    if vault.config.base_url:
+        files["sitemap.xml"] = sitemap(vault, course)
+    if search if search is not None else only is None:
+        files.update(build_search_index(search_documents(vault)))
+    return files
+
+
+def output_path(note: Note) -> str:
+    """``lessons/pydantic/index.html``; the home page is ``index.html``."""
+    return unquote(note.url) + "index.html"
+
+
+def search_documents(vault: ResolvedVault) -> dict[str, str]:
+    """Small HTML documents with only what search should see: the title and the body."""
+    documents = {}
+    for note in vault.notes.values():
+        documents[output_path(note)] = (
+            '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            f"<title>{_escape(note.title)}</title></head><body><main data-pagefind-body>"
+            f'<h1 data-pagefind-meta="title">{_escape(note.title)}</h1>'
+            f"{_strip_title(note.html, note.title)}</main></body></html>"
+        )
+    return documents
+
+
+class _Site:
+    """Shared state for one render: the theme, lookups and the cached sidebar."""
+
+    def __init__(self, vault: ResolvedVault, course: Course, theme: Theme) -> None:
+        self.vault = vault
+        self.course = course
+        self.theme = theme
+        self.config = vault.config
+        self.all_exercises = [
+            ex for lesson in course.lessons for ex in vault.notes[lesson.path].exercises
+        ]
+        self._sidebars: dict[str, str] = {}
+
+    # -- shared pieces -------------------------------------------------------------------
+
+    def sidebar(self, root: str, current: Lesson | None) -> Markup:
+        html = self._sidebars.get(root)
+        if html is None:
+            html = self.theme.render(
+                "sidebar.html",
+                course=self.course,
+                notes=self.vault.notes,
+                href=lambda to: (root + to) or "./",
+            )
+            self._sidebars[root] = html
+        if current is not None:
+            key = f'data-lesson-key="{current.index}"'
+            html = html.replace(key, f'aria-current="page" {key}', 1)
+        return Markup(html)
+
+    def page(self, template: str, url: str, *, prefix: str | None = None, **context: Any) -> str:
+        """Render one page at ``url``; ``prefix`` overrides the relative way back to the root."""
+        root = "../" * depth(url) if prefix is None else prefix
+
+        def href(to: str) -> str:
+            return (root + to) or "./"
+
+        return self.theme.render(
+            template,
+            config=self.config,
+            course=self.course,
+            root=root or "./",
+            url=url,
+            href=href,
+            asset=lambda name: root + self.theme.asset_url(name),
+            sidebar=self.sidebar(root, context.get("lesson")),
+            **context,
+        )
+
+    def note_link(self, path: str, from_url: str) -> PageLink:
+        note = self.vault.notes[path]
+        lesson = self.course.lesson(path)
+        return PageLink(note.title, relative(from_url, note.url), lesson.label if lesson else "")
+
+    # -- note pages ----------------------------------------------------------------------
+
+    def note_page(self, note: Note) -> str:
+        course, url = self.course, note.url
+        lesson = course.lesson(note.path)
+        chapter = course.chapter(lesson.chapter) if lesson else None
+        is_home = note.path == course.home
+        crumbs = [] if is_home else [PageLink(course.title, relative(url, ""))]
+        if chapter is not None:
+            crumbs.append(PageLink(f"{chapter.number}. {chapter.title}", ""))
+        elif not is_home:
+            crumbs.append(PageLink("Concepts", relative(url, "concepts/")))
+        prev_lesson = course.previous(note.path)
+        next_lesson = course.next(note.path)
+        return self.page(
+            "note.html",
+            url,
+            note=note,
+            title=note.title,
+            description=note.description,
+            kind="home" if is_home else ("lesson" if lesson else "concept"),
+            lesson=lesson,
+            chapter=chapter,
+            crumbs=crumbs,
+            toc=[h for h in note.headings if h.level in (2, 3)],
+            minutes=reading_minutes(note.text),
+            body=Markup(self.body(note, is_home)),
+            backlinks=self.backlinks(note),
+            tags=[
+                PageLink("#" + self.vault.tag_names.get(t.lower(), t), relative(url, tag_url(t)))
+                for t in note.tags
+            ],
+            prev=self.note_link(prev_lesson.path, url) if prev_lesson else None,
+            next=self.note_link(next_lesson.path, url) if next_lesson else None,
+            obsidian=obsidian_url(self.config.vault_name, note.path),
+            exercises=self.all_exercises if is_home else note.exercises,
+            slug=note.slug,
+            searchable=True,
+        )
+
+    def body(self, note: Note, is_home: bool) -> str:
+        html = mark_external_links(_strip_title(note.html, note.title))
+        if is_home:
+            html = self.number_outline(html)
+        return html
+
+    def number_outline(self, html: str) -> str:
+        """Show each lesson's number beside its link in the home note's outline lists."""
+        labels = {self.vault.notes[lesson.path].url: lesson.label for lesson in self.course.lessons}
+
+        def number(match: re.Match[str]) -> str:
+            label = labels.get(unescape(match.group(3)))
+            if label is None:
+                return match.group(0)
+            return f'{match.group(1)}<span class="lesson-number">{label}</span> {match.group(2)}'
+
+        return _OUTLINE_ITEM.sub(number, html)
+
+    def backlinks(self, note: Note) -> list[tuple[PageLink, list[str]]]:
+        grouped: dict[str, list[str]] = {}
+        for backlink in self.vault.backlinks.get(note.path, []):
+            if backlink.source == note.path or backlink.source not in self.vault.notes:
+                continue
+            contexts = grouped.setdefault(backlink.source, [])
+            if backlink.context and backlink.context not in contexts:
+                contexts.append(backlink.context)
+
+        def order(path: str) -> tuple[int, str, str]:
+            lesson = self.course.lesson(path)
+            index = lesson.index if lesson else len(self.course.lessons)
+            return index, self.vault.notes[path].title.casefold(), path
+
+        ordered = sorted(grouped, key=order)
+        return [(self.note_link(path, note.url), grouped[path]) for path in ordered]
+
+    # -- generated pages -----------------------------------------------------------------
+
+    def index_pages(self) -> dict[str, bytes]:
+        pages: dict[str, str] = {}
+        vault, course = self.vault, self.course
+        url = "concepts/"
+        pages["concepts/index.html"] = self.page(
+            "concepts.html",
+            url,
+            title="Concepts",
+            crumbs=[PageLink(course.title, relative(url, ""))],
+            concepts=[(self.note_link(p, url), vault.notes[p]) for p in course.concepts],
+        )
+        url = "tags/"
+        pages["tags/index.html"] = self.page(
+            "tags.html",
+            url,
+            title="Tags",
+            crumbs=[PageLink(course.title, relative(url, ""))],
+            tags=course.tags,
+            roots=course.root_tags,
+            tag_href=lambda key: relative("tags/", tag_url(key)),
+        )
+        for key, node in sorted(course.tags.items()):
+            out = tag_output_dir(key) + "index.html"
+            if out in pages:
+                continue  # two spellings of one tag slug: the first wins
+            url = tag_url(key)
+            crumbs = [
+                PageLink(course.title, relative(url, "")),
+                PageLink("Tags", relative(url, "tags/")),
+            ]
+            parts = key.split("/")
+            for i in range(1, len(parts)):
+                parent = course.tags["/".join(parts[:i])]
+                crumbs.append(PageLink("#" + parent.name, relative(url, tag_url(parent.key))))
+            pages[out] = self.page(
+                "tag.html",
+                url,
+                title="#" + node.name,
+                crumbs=crumbs,
+                node=node,
+                tags=course.tags,
+                notes=[(self.note_link(p, url), vault.notes[p]) for p in node.notes],
+                tag_href=lambda k, u=url: relative(u, tag_url(k)),
+            )
+        url = "graph/"
+        pages["graph/index.html"] = self.page(
+            "graph.html", url, title="Graph", crumbs=[PageLink(course.title, relative(url, ""))]
+        )
+        pages["404.html"] = self.not_found_page()
+        if not any(note.url == "" for note in vault.notes.values()):
+            pages["index.html"] = self.page(
+                "home.html",
+                "",
+                title=course.title,
+                crumbs=[],
+                notes=[(self.note_link(p, ""), vault.notes[p]) for p in course.concepts],
+            )
+        return {path: html.encode("utf-8") for path, html in pages.items()}
+
+    def not_found_page(self) -> str:
+        # nginx serves 404.html at any depth: with a known base URL, links can be absolute paths.
+        prefix = None
+        if self.config.base_url:
+            prefix = urlsplit(self.config.base_url).path.rstrip("/") + "/"
+        return self.page("404.html", "", prefix=prefix, title="Page not found", crumbs=[])
+
+
+def reading_minutes(text: str) -> int:
+    return max(1, round(len(text.split()) / WORDS_PER_MINUTE))
+
+
+def obsidian_url(vault_name: str, path: str) -> str:
+    file = path[:-3] if path.lower().endswith(".md") else path
+    return f"obsidian://open?vault={quote(vault_name, safe='')}&file={quote(file, safe='')}"
+
+
+def mark_external_links(html: str) -> str:
+    """External links open safely and carry a marker class for the little arrow."""
+
+    def mark(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        if not _EXTERNAL_HREF.search(tag):
+            return tag
+        if " rel=" not in tag:
+            tag = tag[:2] + ' rel="noopener noreferrer"' + tag[2:]
+        if ' class="' in tag:
+            return tag.replace(' class="', ' class="external ', 1)
+        return tag[:2] + ' class="external"' + tag[2:]
+
+    return _ANCHOR_START.sub(mark, html)
+
+
+def _strip_title(html: str, title: str) -> str:
+    """Drop a first ``# Title`` that repeats the page title the template already shows."""
+    match = _FIRST_H1.search(html)
+    if match and unescape(_TAG.sub("", match.group(1))).strip().casefold() == title.casefold():
+        return html[: match.start()] + html[match.end() :]
+    return html
+
+
+def _escape(text: str) -> str:
+    return str(Markup.escape(text))
+
+
+def content_index(vault: ResolvedVault, course: Course) -> bytes:
+    """``content-index.json``: the contract the site's scripts and outside tools read."""
+    slugs = {path: note.slug for path, note in vault.notes.items()}
+    notes: dict[str, Any] = {}
+    for note in sorted(vault.notes.values(), key=lambda n: n.slug):
+        links = list(
+            dict.fromkeys(
+                slugs[link.resolved]
+                for link in note.links
+                if link.resolved in slugs and link.resolved != note.path
+            )
+        )
+        backlinks = list(
+            dict.fromkeys(
+                slugs[b.source]
+                for b in vault.backlinks.get(note.path, [])
+                if b.source in slugs and b.source != note.path
+            )
+        )
+        lesson = course.lesson(note.path)
+        notes[note.slug] = {
+            "title": note.title,
+            "source": note.path,
+            "url": note.url,
+            "tags": note.tags,
+            "aliases": note.aliases,
+            "links": links,
+            "backlinks": backlinks,
+            "headings": [{"level": h.level, "text": h.text, "id": h.id} for h in note.headings],
+            "lesson": {"chapter": lesson.chapter, "number": lesson.number} if lesson else None,
+        }
+    diagnostics = sort_diagnostics([*vault.diagnostics, *course.diagnostics])
+    data = {"version": 1, "notes": notes, "diagnostics": [d.to_dict() for d in diagnostics]}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def sitemap(vault: ResolvedVault, course: Course) -> bytes:
+    base = (vault.config.base_url or "").rstrip("/") + "/"
+    urls = sorted({note.url for note in vault.notes.values()} | {"concepts/", "tags/"})
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    lines += [f"  <url><loc>{xml_escape(base + url)}</loc></url>" for url in urls]
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")

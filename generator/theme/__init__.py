@@ -1,0 +1,85 @@
+"""The site theme: Jinja2 templates and static assets published under content-hashed names."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from pygments.formatters import HtmlFormatter
+
+THEME_DIR = Path(__file__).resolve().parent
+LIGHT_CODE_STYLE = "default"
+DARK_CODE_STYLE = "github-dark"
+
+
+@dataclass
+class Theme:
+    env: Environment
+    asset_names: dict[str, str]  # "site.css" -> "assets/site.3f2a1b9c.css"
+    asset_files: dict[str, bytes]  # output path -> bytes
+
+    def asset_url(self, name: str) -> str:
+        """Root-relative URL of a theme file; unknown names are a theme bug, so they raise."""
+        try:
+            return self.asset_names[name]
+        except KeyError:
+            raise KeyError(f"theme asset {name!r} is not in {THEME_DIR / 'static'}") from None
+
+    def has_asset(self, name: str) -> bool:
+        return name in self.asset_names
+
+    def render(self, template: str, **context: Any) -> str:
+        return self._template(template).render(theme=self, **context)
+
+    def _template(self, name: str) -> Template:
+        return self.env.get_template(name)
+
+
+def load_theme(theme_dir: Path = THEME_DIR) -> Theme:
+    """The theme, rebuilt only when one of its files changed (the dev loop edits it live)."""
+    files = sorted(p for p in theme_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    signature = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return _load(theme_dir, signature)
+
+
+@lru_cache(maxsize=2)
+def _load(theme_dir: Path, signature: tuple[tuple[str, int, int], ...]) -> Theme:
+    env = Environment(
+        loader=FileSystemLoader(theme_dir / "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+        auto_reload=False,
+    )
+    sources: dict[str, bytes] = {}
+    static = theme_dir / "static"
+    if static.is_dir():
+        for path in sorted(static.rglob("*")):
+            if path.is_file():
+                sources[path.relative_to(static).as_posix()] = path.read_bytes()
+    sources["pygments.css"] = code_highlight_css().encode("utf-8")
+    names: dict[str, str] = {}
+    files: dict[str, bytes] = {}
+    for name, data in sources.items():
+        digest = hashlib.sha256(data).hexdigest()[:8]
+        pure = PurePosixPath(name)
+        hashed = f"assets/{pure.with_name(f'{pure.stem}.{digest}{pure.suffix}')}"
+        names[name] = hashed
+        files[hashed] = data
+    return Theme(env=env, asset_names=names, asset_files=files)
+
+
+def code_highlight_css() -> str:
+    """Pygments colours for both themes, scoped so the page's theme switch picks one."""
+    light: str = HtmlFormatter(style=LIGHT_CODE_STYLE).get_style_defs(  # type: ignore[no-untyped-call]
+        ".highlight"
+    )
+    dark: str = HtmlFormatter(style=DARK_CODE_STYLE).get_style_defs(  # type: ignore[no-untyped-call]
+        '[data-theme="dark"] .highlight'
+    )
+    return f"/* light: {LIGHT_CODE_STYLE} */\n{light}\n/* dark: {DARK_CODE_STYLE} */\n{dark}\n"

@@ -1,0 +1,311 @@
+/* Course site behaviour: menu, search (Pagefind), hover previews, exercise progress. */
+(function () {
+  "use strict";
+  var body = document.body;
+  var rootUrl = new URL(body.getAttribute("data-root") || "./", location.href);
+
+  /* ---- menu (narrow screens) ---- */
+  function setupMenu() {
+    var button = document.querySelector(".menu-button");
+    var sidebar = document.getElementById("sidebar");
+    if (!button || !sidebar) return;
+    function set(open) {
+      body.classList.toggle("menu-open", open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) {
+        var current = sidebar.querySelector("[aria-current]") || sidebar.querySelector("a");
+        if (current) current.focus();
+      }
+    }
+    button.addEventListener("click", function () { set(!body.classList.contains("menu-open")); });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && body.classList.contains("menu-open")) { set(false); button.focus(); }
+    });
+    sidebar.addEventListener("click", function (event) {
+      if (event.target.closest && event.target.closest("a")) set(false);
+    });
+    var current = sidebar.querySelector("[aria-current]");
+    if (current && current.scrollIntoView && sidebar.scrollHeight > sidebar.clientHeight) {
+      current.scrollIntoView({ block: "center" });
+    }
+  }
+
+  /* ---- search ---- */
+  function setupSearch() {
+    var input = document.getElementById("search-input");
+    var box = document.getElementById("search-results");
+    if (!input || !box) return;
+    var pagefind = null;
+    var active = -1;
+    var timer = null;
+    var serial = 0;
+
+    function load() {
+      if (!pagefind) {
+        var src = new URL(input.getAttribute("data-pagefind"), location.href);
+        var options = { baseUrl: rootUrl.pathname };
+        pagefind = import(src.href).then(function (pf) {
+          return Promise.resolve(pf.options(options)).then(function () {
+            // Big sites are indexed in shards; merge the extra ones into one search.
+            return fetch(new URL("shards.json", src)).then(function (r) { return r.ok ? r.json() : []; })
+              .catch(function () { return []; });
+          }).then(function (shards) {
+            return Promise.all(shards.map(function (folder) {
+              return pf.mergeIndex(new URL(folder, src).pathname, options);
+            }));
+          }).then(function () { return pf; });
+        });
+      }
+      return pagefind;
+    }
+    function options() { return box.querySelectorAll("[role=option]"); }
+    function highlight(index) {
+      var items = options();
+      if (!items.length) return;
+      active = (index + items.length) % items.length;
+      for (var i = 0; i < items.length; i++) items[i].setAttribute("aria-selected", i === active ? "true" : "false");
+      input.setAttribute("aria-activedescendant", items[active].id);
+      items[active].scrollIntoView({ block: "nearest" });
+    }
+    function close() {
+      box.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+    function excerpt(html) {
+      // Keep Pagefind's <mark> highlights, nothing else.
+      var template = document.createElement("template");
+      template.innerHTML = html;
+      var out = document.createDocumentFragment();
+      template.content.childNodes.forEach(function (node) {
+        if (node.nodeName === "MARK") {
+          var mark = document.createElement("mark");
+          mark.textContent = node.textContent;
+          out.appendChild(mark);
+        } else {
+          out.appendChild(document.createTextNode(node.textContent));
+        }
+      });
+      return out;
+    }
+    function show(results, query) {
+      box.textContent = "";
+      active = -1;
+      if (!results.length) {
+        var empty = document.createElement("p");
+        empty.className = "search-empty";
+        empty.textContent = "No results for “" + query + "”";
+        box.appendChild(empty);
+      }
+      results.forEach(function (data, i) {
+        var link = document.createElement("a");
+        link.className = "search-result";
+        link.id = "search-result-" + i;
+        link.setAttribute("role", "option");
+        link.href = data.url;
+        var title = document.createElement("span");
+        title.className = "search-result-title";
+        title.textContent = (data.meta && data.meta.title) || data.url;
+        var text = document.createElement("span");
+        text.className = "search-result-excerpt";
+        text.appendChild(excerpt(data.excerpt || ""));
+        link.appendChild(title);
+        link.appendChild(text);
+        box.appendChild(link);
+      });
+      box.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+    function run() {
+      var query = input.value.trim();
+      var mine = ++serial;
+      if (!query) { close(); return; }
+      load().then(function (pf) { return pf.search(query); }).then(function (search) {
+        return Promise.all(search.results.slice(0, 8).map(function (r) { return r.data(); }));
+      }).then(function (results) {
+        if (mine === serial) show(results, query);
+      }).catch(function (error) {
+        if (mine !== serial) return;
+        box.textContent = "";
+        var p = document.createElement("p");
+        p.className = "search-empty";
+        p.textContent = "Search is not available here (" + (error && error.message ? error.message : error) + ").";
+        box.appendChild(p);
+        box.hidden = false;
+      });
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 120);
+    });
+    input.addEventListener("focus", function () { load().catch(function () {}); });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown") { event.preventDefault(); highlight(active + 1); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); highlight(active - 1); }
+      else if (event.key === "Enter") {
+        var items = options();
+        var target = items[active >= 0 ? active : 0];
+        if (target) { event.preventDefault(); location.href = target.href; }
+      } else if (event.key === "Escape") { close(); }
+    });
+    document.addEventListener("keydown", function (event) {
+      var tag = (event.target && event.target.tagName) || "";
+      if (event.key === "/" && !/INPUT|TEXTAREA|SELECT/.test(tag) && !event.target.isContentEditable) {
+        event.preventDefault();
+        input.focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (!event.target.closest(".search")) close();
+    });
+  }
+
+  /* ---- hover previews of internal links ---- */
+  function setupPreviews() {
+    var box = document.querySelector(".preview");
+    if (!box || !window.fetch || !window.DOMParser) return;
+    var cache = {};
+    var timer = null;
+    var current = null;
+
+    function pageOf(link) {
+      var url = new URL(link.getAttribute("href"), location.href);
+      if (url.origin !== location.origin) return null;
+      url.hash = "";
+      var path = url.pathname;
+      if (!/\/$|\.html$/.test(path)) return null;
+      if (url.href === location.href.split("#")[0]) return null;
+      return url.href;
+    }
+    // "Links: [[a]] Ref: … Tags: #x" header lines many vaults start notes with: not a summary.
+    function looksLikeMetadata(text) {
+      var labels = text.match(/(^|\s)[A-Z][A-Za-z ]{0,15}:\s/g);
+      return !!labels && labels.length >= 2;
+    }
+    function fetchPreview(url) {
+      if (!cache[url]) {
+        cache[url] = fetch(url).then(function (r) {
+          if (!r.ok) throw new Error(r.status);
+          return r.text();
+        }).then(function (html) {
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          var title = doc.querySelector(".note-title");
+          var paragraphs = doc.querySelectorAll(".note-body > p");
+          var first = null;
+          for (var i = 0; i < paragraphs.length && !first; i++) {
+            var text = paragraphs[i].textContent.trim();
+            if (text.length > 20 && !looksLikeMetadata(text)) first = text;
+          }
+          if (!first) {
+            // No prose paragraph: the author's description is the next best summary.
+            var meta = doc.querySelector('meta[name="description"]');
+            first = meta ? meta.getAttribute("content") : "";
+          }
+          return { title: title ? title.textContent : "", text: first || "" };
+        });
+      }
+      return cache[url];
+    }
+    function place(link) {
+      var rect = link.getBoundingClientRect();
+      var width = Math.min(360, window.innerWidth - 16);
+      var left = Math.max(8, Math.min(rect.left, window.innerWidth - width - 8));
+      box.style.width = width + "px";
+      box.style.left = left + window.scrollX + "px";
+      var below = rect.bottom + window.scrollY + 8;
+      box.style.top = below + "px";
+    }
+    function open(link) {
+      var url = pageOf(link);
+      if (!url) return;
+      current = link;
+      fetchPreview(url).then(function (data) {
+        if (current !== link) return;
+        box.textContent = "";
+        var title = document.createElement("strong");
+        title.className = "preview-title";
+        title.textContent = data.title;
+        var text = document.createElement("p");
+        text.textContent = data.text || "No summary yet.";
+        box.appendChild(title);
+        box.appendChild(text);
+        place(link);
+        box.hidden = false;
+        link.setAttribute("aria-describedby", "preview");
+      }).catch(function () {});
+    }
+    function hide() {
+      clearTimeout(timer);
+      if (current) current.removeAttribute("aria-describedby");
+      current = null;
+      box.hidden = true;
+    }
+    box.id = "preview";
+    function target(event) {
+      var el = event.target;
+      return el && el.closest ? el.closest("main a.internal, aside a.internal") : null;
+    }
+    document.addEventListener("mouseover", function (event) {
+      var link = target(event);
+      if (!link || link === current) return;
+      clearTimeout(timer);
+      timer = setTimeout(function () { open(link); }, 250);
+    });
+    document.addEventListener("mouseout", function (event) {
+      var link = target(event);
+      if (link && !link.contains(event.relatedTarget)) hide();
+    });
+    document.addEventListener("focusin", function (event) {
+      var link = target(event);
+      if (link) { clearTimeout(timer); timer = setTimeout(function () { open(link); }, 400); }
+    });
+    document.addEventListener("focusout", function (event) { if (target(event)) hide(); });
+    document.addEventListener("keydown", function (event) { if (event.key === "Escape") hide(); });
+  }
+
+  /* ---- exercise progress (the try-it script writes it) ---- */
+  var PROGRESS_KEY = "coursegen:progress";
+  function readProgress() {
+    try { return JSON.parse(localStorage.getItem(PROGRESS_KEY) || "{}") || {}; } catch (e) { return {}; }
+  }
+  function ids(el) {
+    return (el.getAttribute("data-exercises") || "").split(/\s+/).filter(Boolean);
+  }
+  function showProgress() {
+    var progress = readProgress();
+    function passed(id) { return !!(progress[id] && progress[id].passed); }
+    document.querySelectorAll(".lesson[data-exercises]").forEach(function (li) {
+      var list = ids(li);
+      var done = list.length > 0 && list.every(passed);
+      li.classList.toggle("done", done);
+      var tick = li.querySelector(".tick");
+      if (tick) tick.setAttribute("title", done ? "All exercises solved" : "");
+      var link = li.querySelector("a");
+      if (link) {
+        var label = link.querySelector(".visually-hidden");
+        if (done && !label) {
+          label = document.createElement("span");
+          label.className = "visually-hidden";
+          label.textContent = " (exercises solved)";
+          link.appendChild(label);
+        } else if (!done && label) { label.remove(); }
+      }
+    });
+    document.querySelectorAll(".progress-summary[data-exercises]").forEach(function (el) {
+      var list = ids(el);
+      el.textContent = list.filter(passed).length + "/" + list.length + " exercises";
+    });
+  }
+
+  function start() {
+    setupMenu();
+    setupSearch();
+    setupPreviews();
+    showProgress();
+    window.addEventListener("storage", function (event) { if (event.key === PROGRESS_KEY) showProgress(); });
+    document.addEventListener("coursegen:progress", showProgress);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

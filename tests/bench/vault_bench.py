@@ -1,0 +1,77 @@
+"""Build benchmarks: full builds of synthetic vaults, cold and warm, next to bare markdown-it-py."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from synth import write_synthetic_vault
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Runs in a fresh interpreter so that peak memory and the cold cache are honest.
+BUILD_SCRIPT = """
+import json, resource, sys, time
+from pathlib import Path
+t0 = time.perf_counter()
+from generator.build import BuildOptions, build
+imported = time.perf_counter() - t0
+vault, out, cache = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+started = time.perf_counter()
+result = build(BuildOptions(vault=vault, out=out, cache_dir=cache))
+seconds = time.perf_counter() - started
+print(json.dumps({
+    "seconds": seconds, "imports": imported, "pages": result.pages,
+    "notes": len(result.parsed), "timings": result.timings,
+    "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+}))
+"""
+
+BARE_SCRIPT = """
+import json, sys, time
+from pathlib import Path
+from markdown_it import MarkdownIt
+files = [p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[1]).rglob("*.md"))]
+md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+started = time.perf_counter()
+for text in files:
+    md.render(text)
+print(json.dumps({"seconds": time.perf_counter() - started, "notes": len(files)}))
+"""
+
+
+def _run(script: str, *args: str) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def run_vault_bench(sizes: tuple[int, ...] = (1000, 10000)) -> list[str]:
+    lines: list[str] = []
+    for n in sizes:
+        with tempfile.TemporaryDirectory(prefix="coursegen-bench-") as tmp:
+            vault, out, cache = Path(tmp, "vault"), Path(tmp, "site"), Path(tmp, "cache")
+            write_synthetic_vault(vault, n)
+            bare = _run(BARE_SCRIPT, str(vault))
+            cold = _run(BUILD_SCRIPT, str(vault), str(out), str(cache))
+            warm = _run(BUILD_SCRIPT, str(vault), str(out), str(cache))
+            notes = cold["notes"]
+            stages = ", ".join(f"{k} {v:.2f}s" for k, v in cold["timings"].items())
+            lines += [
+                f"vault {n:>6} notes: bare markdown-it-py render    {bare['seconds']:7.2f} s",
+                f"vault {n:>6} notes: cold full build               {cold['seconds']:7.2f} s "
+                f"({notes / cold['seconds']:.0f} notes/s, {cold['pages']:.0f} pages, "
+                f"peak {cold['peak_mib']:.0f} MiB, x{cold['seconds'] / bare['seconds']:.2f} bare)",
+                f"vault {n:>6} notes:   stages: {stages}",
+                f"vault {n:>6} notes: unchanged rebuild (warm cache) {warm['seconds']:7.2f} s "
+                f"(peak {warm['peak_mib']:.0f} MiB)",
+            ]
+    return lines

@@ -1,0 +1,1 @@
+"""Helpers for tests/demo_api/test_deploy.py."""

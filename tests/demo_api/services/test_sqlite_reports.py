@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from demo_api.models import Location, ReportSubmittal
+from demo_api.services.errors import DatabaseUnavailable, ReportNotFound
+from demo_api.services.reports import SQLiteReportRepository
+
+
+def submittal(description: str = "misty") -> ReportSubmittal:
+    return ReportSubmittal(location=Location(city="Portland", state="OR"), description=description)
+
+
+@pytest.fixture
+def repository(tmp_path: Path) -> SQLiteReportRepository:
+    repository = SQLiteReportRepository(tmp_path / "reports.sqlite3")
+    repository.open()
+    return repository
+
+
+def test_sqlite_open_switches_the_file_to_wal_mode(repository: SQLiteReportRepository) -> None:
+    with sqlite3.connect(repository.path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_sqlite_add_then_get_round_trips(repository: SQLiteReportRepository) -> None:
+    added = repository.add(submittal())
+    assert repository.get(added.id) == added
+
+
+def test_sqlite_two_repositories_on_one_file_see_each_other(tmp_path: Path) -> None:
+    writer = SQLiteReportRepository(tmp_path / "shared.sqlite3")
+    reader = SQLiteReportRepository(tmp_path / "shared.sqlite3")
+    writer.open()
+    reader.open()
+    added = writer.add(submittal())
+    assert reader.latest(10) == [added]
+
+
+def test_sqlite_latest_is_newest_first_and_limited(repository: SQLiteReportRepository) -> None:
+    added = [repository.add(submittal(f"r{n}")) for n in range(4)]
+    assert repository.latest(2) == [added[3], added[2]]
+
+
+def test_sqlite_replace_unknown_id_raises_not_found(repository: SQLiteReportRepository) -> None:
+    with pytest.raises(ReportNotFound, match="Report 7 was not found"):
+        repository.replace(7, submittal())
+
+
+def test_sqlite_delete_removes_the_report(repository: SQLiteReportRepository) -> None:
+    added = repository.add(submittal())
+    repository.delete(added.id)
+    with pytest.raises(ReportNotFound):
+        repository.get(added.id)
+    with pytest.raises(ReportNotFound):
+        repository.delete(added.id)
+
+
+def test_sqlite_ids_are_not_reused_after_delete(repository: SQLiteReportRepository) -> None:
+    first = repository.add(submittal())
+    repository.delete(first.id)
+    assert repository.add(submittal()).id > first.id
+
+
+def test_sqlite_missing_file_is_unavailable_not_recreated(tmp_path: Path) -> None:
+    repository = SQLiteReportRepository(tmp_path / "reports.sqlite3")
+    with pytest.raises(DatabaseUnavailable):
+        repository.ping()
+    assert not (tmp_path / "reports.sqlite3").exists()
+
+
+def test_sqlite_open_in_missing_folder_is_unavailable(tmp_path: Path) -> None:
+    repository = SQLiteReportRepository(tmp_path / "no" / "such" / "reports.sqlite3")
+    with pytest.raises(DatabaseUnavailable, match="Cannot open the reports database"):
+        repository.open()

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from demo_api.settings import Settings
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("PROVIDER", "OPENWEATHERMAP_API_KEY", "CORS_ORIGINS", "DATABASE_PATH"):
+        monkeypatch.delenv(f"WEATHER_{name}", raising=False)
+
+
+def test_settings_defaults_run_offline_on_a_local_file() -> None:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.provider_name == "offline"
+    assert settings.database_path == Path("demo_api.sqlite3")
+    assert settings.cache_ttl_seconds == 3600
+    assert settings.cors_origins == ["http://127.0.0.1:8080", "http://localhost:8080"]
+    assert settings.docs_enabled is True
+    assert settings.simulated_latency_seconds == 0
+
+
+def test_settings_read_prefixed_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEATHER_CORS_ORIGINS", "https://a.example, https://b.example")
+    monkeypatch.setenv("WEATHER_DATABASE_PATH", "/tmp/x.sqlite3")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.cors_origins == ["https://a.example", "https://b.example"]
+    assert settings.database_path == Path("/tmp/x.sqlite3")
+
+
+def test_settings_read_dot_env_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("WEATHER_DOCS_ENABLED=false\nWEATHER_CACHE_TTL_SECONDS=60\n")
+    settings = Settings()
+    assert settings.docs_enabled is False
+    assert settings.cache_ttl_seconds == 60
+
+
+def test_settings_key_switches_auto_provider_to_openweathermap() -> None:
+    settings = Settings(_env_file=None, openweathermap_api_key=SecretStr("abc"))  # type: ignore[call-arg]
+    assert settings.provider_name == "openweathermap"
+    assert "abc" not in repr(settings)
+
+
+def test_settings_openweathermap_without_key_is_refused_clearly() -> None:
+    with pytest.raises(ValidationError, match="needs WEATHER_OPENWEATHERMAP_API_KEY"):
+        Settings(_env_file=None, provider="openweathermap")  # type: ignore[call-arg]
