@@ -87,6 +87,11 @@ class LinkIndex:
         target = unicodedata.normalize("NFC", target.strip())
         if not target:
             return Resolution(source)
+        if relative and target.startswith("/"):
+            target = target.lstrip("/")  # vault-absolute markdown link
+            relative = False
+            if not target:
+                return Resolution(None, problem="missing")
         if relative:
             # Markdown links are relative to the linking note's folder first.
             folder = posixpath.dirname(source)

@@ -274,7 +274,8 @@ def _inline_facts(
 
 
 def _is_local(href: str) -> bool:
-    if not href or href.startswith(("#", "/", "mailto:", "tel:", "data:", "obsidian:")):
+    """A link into the vault: relative, or vault-absolute ("/folder/Note.md"), not a URL."""
+    if not href or href.startswith(("#", "//", "mailto:", "tel:", "data:", "obsidian:")):
         return False
     return re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href) is None
 

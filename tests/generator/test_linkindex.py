@@ -82,3 +82,8 @@ def test_resolve_paths_leaving_the_vault_are_refused(index: LinkIndex, target: s
 def test_resolve_markdown_links_are_relative_to_the_note(index: LinkIndex) -> None:
     assert index.resolve("../b/Note.md", "a/x.md", relative=True).path == "b/Note.md"
     assert index.resolve("../../x.md", "a/x.md", relative=True).problem == "outside"
+
+
+def test_resolve_vault_absolute_markdown_link_starts_at_the_vault_root(index: LinkIndex) -> None:
+    assert index.resolve("/b/Note.md", "a/x.md", relative=True).path == "b/Note.md"
+    assert index.resolve("/features", "a/x.md", relative=True).path is None

@@ -96,11 +96,7 @@ def _vaults() -> list[object]:
     found: list[object] = [ROOT / "notes"]
     if SHARED_VAULTS.is_dir():
         for path in sorted(p for p in SHARED_VAULTS.iterdir() if p.is_dir()):
-            if path.name == "quartz-docs":
-                reason = "a markdown link [..](/features) keeps its root-absolute href"
-                found.append(pytest.param(path, marks=pytest.mark.xfail(reason=reason)))
-            else:
-                found.append(path)
+            found.append(path)
     return found
 
 

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+import generator.build as build_module
+from generator.build import BuildOptions, assemble, build
+from tests.conftest import VaultFactory
+
+VAULT = {
+    "index.md": "---\ntitle: Course\n---\n## 1. Start\n\n- [[A]]\n- [[B]]\n",
+    "A.md": "# A\n\nLinks to [[B#Two]] and embeds ![[B#Two]].\n\n```python\nx = 1\n```\n",
+    "B.md": "# B\n\n## Two\n\nSecond ^blk\n\n#tag\n",
+    "img/pic.png": b"\x89PNG\r\n\x1a\n",
+}
+
+
+def site_bytes(out: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def test_build_cached_rebuild_writes_identical_bytes(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    vault = make_vault(VAULT)
+    cache = tmp_path / "cache"
+    build(BuildOptions(vault=vault, out=tmp_path / "cold", cache_dir=cache))
+    build(BuildOptions(vault=vault, out=tmp_path / "warm", cache_dir=cache))
+    build(BuildOptions(vault=vault, out=tmp_path / "none", cache_dir=None))
+    cold = site_bytes(tmp_path / "cold")
+    assert cold == site_bytes(tmp_path / "warm") == site_bytes(tmp_path / "none")
+    assert "img/pic.png" in cold
+
+
+def test_build_cache_follows_a_renamed_link_target(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    vault = make_vault(VAULT)
+    cache = tmp_path / "cache"
+    build(BuildOptions(vault=vault, out=tmp_path / "one", cache_dir=cache))
+    (vault / "B.md").rename(vault / "Bee.md")
+    result = build(BuildOptions(vault=vault, out=tmp_path / "two", cache_dir=cache))
+    page = (tmp_path / "two" / "a" / "index.html").read_text(encoding="utf-8")
+    assert 'class="unresolved"' in page
+    assert "link.unresolved" in [d.code for d in result.diagnostics]
+
+
+def test_build_failure_leaves_the_previous_site_whole(
+    make_vault: VaultFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = make_vault(VAULT)
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / ".gitignore").write_text("*\n", encoding="utf-8")
+    build(BuildOptions(vault=vault, out=out, cache_dir=None))
+    before = site_bytes(out)
+
+    def broken(*args: object, **kwargs: object) -> dict[str, bytes]:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(build_module, "render_site", broken)
+    with pytest.raises(RuntimeError):
+        build(BuildOptions(vault=vault, out=out, cache_dir=None))
+    assert site_bytes(out) == before
+    assert (out / ".gitignore").read_text(encoding="utf-8") == "*\n"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]
+
+
+def test_build_parallel_parse_matches_serial(make_vault: VaultFactory) -> None:
+    files: dict[str, str | bytes] = {
+        f"n/Note {i}.md": f"# Note {i}\n\nSee [[Note {(i + 1) % 200}]] #t{i % 5}\n"
+        for i in range(200)
+    }
+    vault = make_vault(files)
+    serial = assemble(BuildOptions(vault=vault, cache_dir=None, workers=1))
+    parallel = assemble(BuildOptions(vault=vault, cache_dir=None, workers=2))
+    assert serial.files == parallel.files
+
+
+FRAGMENTS = [
+    "[[",
+    "]]",
+    "[[A]]",
+    "[[A|alias **bold**]]",
+    "![[B]]",
+    "![[A#Two]]",
+    "![[pic.png|30x4]]",
+    "[[#^blk]]",
+    "#tag",
+    "#123",
+    "%%",
+    "==",
+    "^blk",
+    "> [!note]- Title\n> body",
+    "\n\n",
+    "```\ncode [[A]]\n```",
+    "$x^2$",
+    "$$\n\\frac{1}{2}\n$$",
+    "- [x] done",
+    "- [/] half",
+    "^[inline note]",
+    "[^1]\n\n[^1]: foot",
+    "| a | [[A\\|b]] |\n|---|---|\n| 1 | 2 |",
+    "---\ntitle: [\n---",
+    "<div>raw</div>",
+    "~~gone~~",
+    "```tryit\nGET /x\n```",
+    "\t",
+    "é",
+    "🚀",
+]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=20)), min_size=1, max_size=25)
+)
+def test_build_any_mix_of_obsidian_syntax_never_crashes(
+    make_vault: VaultFactory, parts: list[str]
+) -> None:
+    vault = make_vault({**VAULT, "Fuzz.md": " ".join(parts)})
+    result = assemble(BuildOptions(vault=vault, cache_dir=None, workers=1))
+    page = result.files["fuzz/index.html"].decode("utf-8")
+    tree = LexborHTMLParser(page)
+    assert tree.css_first("main") is not None
+    assert all(d.file and d.code and d.message for d in result.diagnostics)

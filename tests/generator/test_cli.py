@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from generator.cli import app
+from tests.conftest import ROOT, VaultFactory
+
+runner = CliRunner()
+
+TWO_NOTES = {
+    "index.md": "---\ntitle: Tiny course\n---\n# Tiny\n\n## 1. Start\n\n- [[Lesson]]\n",
+    "Lesson.md": "# Lesson\n\nBack [[index|home]].\n",
+}
+
+
+def test_cli_help_lists_the_commands() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("build", "check", "dev"):
+        assert command in result.output
+
+
+def test_cli_python_dash_m_generator_is_the_same_command() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("coursegen ")
+
+
+def test_cli_build_two_note_vault_writes_index_html_and_summary(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    vault = make_vault(TWO_NOTES)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(vault), "-o", str(out), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert (out / "index.html").is_file()
+    assert (out / "lesson" / "index.html").is_file()
+    index = json.loads((out / "content-index.json").read_text(encoding="utf-8"))
+    assert index["notes"]["lesson"]["source"] == "Lesson.md"
+    assert "Built " in result.output and "0 errors, 0 warnings" in result.output
+
+
+def test_cli_build_warning_fails_only_with_strict(make_vault: VaultFactory, tmp_path: Path) -> None:
+    vault = make_vault({**TWO_NOTES, "Lesson.md": "See [[Pydantc]].\n"})
+    plain = runner.invoke(app, ["build", str(vault), "-o", str(tmp_path / "a"), "--no-cache"])
+    strict = runner.invoke(
+        app, ["build", str(vault), "-o", str(tmp_path / "b"), "--strict", "--no-cache"]
+    )
+    assert plain.exit_code == 0
+    assert strict.exit_code == 1
+    assert "Lesson.md:1: warning: link.unresolved: [[Pydantc]]" in plain.output
+
+
+def test_cli_build_error_exits_1_and_still_writes_the_site(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    vault = make_vault({**TWO_NOTES, "index.md": "## 1. Start\n\n- [[Nowhere]]\n"})
+    result = runner.invoke(app, ["build", str(vault), "-o", str(tmp_path / "o"), "--no-cache"])
+    assert result.exit_code == 1
+    assert "error: course.outline-unresolved" in result.output
+    assert (tmp_path / "o" / "lesson" / "index.html").is_file()
+
+
+def test_cli_bad_usage_exits_2(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["build", str(tmp_path / "missing")]).exit_code == 2
+    assert runner.invoke(app, ["build", "--no-such-option"]).exit_code == 2
+
+
+def test_cli_build_refuses_to_replace_a_folder_that_is_not_a_site(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    vault = make_vault(TWO_NOTES)
+    precious = tmp_path / "documents"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("years of work", encoding="utf-8")
+    result = runner.invoke(app, ["build", str(vault), "-o", str(precious), "--no-cache"])
+    assert result.exit_code == 1
+    assert "refusing to replace it" in result.output
+    assert (precious / "thesis.txt").read_text(encoding="utf-8") == "years of work"
+
+
+def test_cli_check_json_lists_diagnostics_with_file_and_line(make_vault: VaultFactory) -> None:
+    vault = make_vault({**TWO_NOTES, "Lesson.md": "ok\n\n[[Missing]]\n"})
+    result = runner.invoke(app, ["check", str(vault), "--format", "json"])
+    payload = json.loads(result.stdout)
+    [problem] = payload["diagnostics"]
+    assert (problem["file"], problem["line"], problem["code"]) == (
+        "Lesson.md",
+        3,
+        "link.unresolved",
+    )
+    assert payload["summary"] == {"errors": 0, "warnings": 1, "notes": 2}
+
+
+def test_cli_check_text_keeps_line_numbers_readable(make_vault: VaultFactory) -> None:
+    lines = "\n" * 99 + "[[Missing]]\n"
+    vault = make_vault({**TWO_NOTES, "Lesson.md": lines})
+    result = runner.invoke(app, ["check", str(vault)])
+    assert "Lesson.md:100: warning" in result.output
