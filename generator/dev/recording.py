@@ -1,0 +1,122 @@
+"""Resolve one note while recording what its HTML depended on, so unchanged pages are reused.
+
+A note's rendered body depends on its own tokens, on link lookups in the vault-wide index, on
+the url, title and anchors of the notes it links to, and on the full tokens of the notes it
+embeds. Recording those reads lets the dev loop decide, after an edit, exactly which bodies
+could render differently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from markdown_it.token import Token
+
+from generator.diagnostics import Diagnostic
+from generator.embeds_render import PageHooks, RenderContext
+from generator.fences import INCLUDE_MARK
+from generator.linkindex import LinkIndex, Resolution
+from generator.model import Link
+
+if TYPE_CHECKING:
+    from generator.resolve import NoteInfo
+
+Query = tuple[str, str, tuple[tuple[str, Any], ...]]  # (target, source, keyword options)
+
+
+@dataclass
+class NoteRecord:
+    """One published note's resolved links, body HTML and diagnostics, with what they read."""
+
+    digest: str
+    links: list[Link]
+    html: str
+    exercises: list[str]
+    diagnostics: list[Diagnostic]
+    queries: dict[Query, Resolution] = field(default_factory=dict)
+    link_deps: set[str] = field(default_factory=set)  # notes whose url/title/anchors were read
+    full_deps: set[str] = field(default_factory=set)  # notes whose whole text was rendered
+    volatile: bool = False  # read files outside the vault ({{#include}}): always re-render
+
+
+class RecordingIndex:
+    """A :class:`LinkIndex` that remembers every lookup and its answer."""
+
+    def __init__(self, index: LinkIndex, record: NoteRecord) -> None:
+        self._index = index
+        self._record = record
+
+    def resolve(self, target: str, source: str, **options: Any) -> Resolution:
+        found = self._index.resolve(target, source, **options)
+        self._record.queries[(target, source, tuple(sorted(options.items())))] = found
+        if found.path is not None:
+            self._record.link_deps.add(found.path)
+        return found
+
+
+class RecordingNotes(Mapping[str, "NoteInfo"]):
+    """The published notes, remembering which ones were looked at (hit or miss)."""
+
+    def __init__(self, notes: dict[str, NoteInfo], record: NoteRecord) -> None:
+        self._notes = notes
+        self._record = record
+
+    def __getitem__(self, key: str) -> NoteInfo:
+        self._record.link_deps.add(key)
+        return self._notes[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._notes)
+
+    def __len__(self) -> int:
+        return len(self._notes)
+
+
+class RecordingHooks(PageHooks):
+    """Page hooks that note embedded notes (whole-text dependencies) and outside reads."""
+
+    record: NoteRecord | None = None
+
+    def _embedded_tokens(self, info: NoteInfo, fragment: str) -> list[Token] | None:
+        if self.record is not None:
+            self.record.full_deps.add(info.path)
+        return super()._embedded_tokens(info, fragment)
+
+    def fence(self, info: str, content: str, line: int) -> str | None:
+        if self.record is not None and content.lstrip().startswith(INCLUDE_MARK):
+            self.record.volatile = True
+        return super().fence(info, content, line)
+
+
+def recording_context(
+    index: LinkIndex,
+    notes: dict[str, NoteInfo],
+    attachments: dict[str, str],
+    project_root: Path | None,
+    vault_root: Path,
+    record: NoteRecord,
+) -> tuple[RenderContext, LinkIndex, dict[str, NoteInfo]]:
+    """A render context for one page whose lookups land in ``record``."""
+    recording_index = cast(LinkIndex, RecordingIndex(index, record))
+    recording_notes = cast("dict[str, NoteInfo]", RecordingNotes(notes, record))
+    context = RenderContext(
+        index=recording_index,
+        notes=recording_notes,
+        attachments=attachments,
+        project_root=project_root,
+        vault_root=vault_root,
+        diagnostics=record.diagnostics,
+    )
+    return context, recording_index, recording_notes
+
+
+def note_snapshot(info: NoteInfo | None) -> Any:
+    """What a page that links to a note can show of it: address, title, anchors."""
+    if info is None:
+        return None
+    parsed = info.parsed
+    return (info.title, info.slug, info.url, info.published, tuple(parsed.headings),
+            tuple(parsed.block_ids))

@@ -1,0 +1,246 @@
+"""``coursegen dev``: build, serve with live reload, rebuild on every save, run the demo API."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import FrameType
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from generator.build import BuildOptions
+from generator.dev.api import DemoApi, PortInUse, ensure_port_free
+from generator.dev.events import EVENTS_PATH, LIVE_RELOAD_SCRIPT, EventHub
+from generator.dev.incremental import IncrementalBuilder, Rebuild
+from generator.dev.watch import DEBOUNCE_MS, STEP_MS, Batch, ChangeSet, run_watch_loop
+from generator.dev.watch import watch_changes as real_changes
+from generator.render import output_path
+
+KEEPALIVE_SECONDS = 15.0
+
+
+class DevServer(ThreadingHTTPServer):
+    """Serves the output folder; every handler thread is a daemon, so stopping never waits."""
+
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self, port: int, root: Path, hub: EventHub) -> None:
+        self.root = root.resolve()
+        self.hub = hub
+        super().__init__(("127.0.0.1", port), DevRequestHandler)
+
+
+class DevRequestHandler(SimpleHTTPRequestHandler):
+    server: DevServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # one line per rebuild is the terminal's budget, not one per request
+
+    def do_GET(self) -> None:
+        if urlsplit(self.path).path == EVENTS_PATH:
+            self._events()
+            return
+        self._serve(head=False)
+
+    def do_HEAD(self) -> None:
+        self._serve(head=True)
+
+    def _serve(self, *, head: bool) -> None:
+        url_path = unquote(urlsplit(self.path).path)
+        root = self.server.root
+        target = (root / url_path.lstrip("/")).resolve()
+        status = HTTPStatus.OK
+        if not target.is_relative_to(root):
+            target = root / "__missing__"
+        if target.is_dir():
+            if not url_path.endswith("/"):
+                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                self.send_header("Location", url_path + "/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            target = target / "index.html"
+        try:
+            data = target.read_bytes()
+        except OSError:
+            status = HTTPStatus.NOT_FOUND
+            target = root / "404.html"
+            try:
+                data = target.read_bytes()
+            except OSError:
+                target, data = root / "404.txt", b"Not found (the site is still being built)."
+        kind = self.guess_type(str(target))
+        if kind == "text/html":
+            data = inject_live_reload(data)
+            kind = "text/html; charset=utf-8"
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if not head:
+            self.wfile.write(data)
+
+    def _events(self) -> None:
+        hub = self.server.hub
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        state = hub.state
+        try:
+            # The current state first, so a page opened on a broken build shows the overlay.
+            self._send_event(state.payload(reload=False))
+            seen = state.version
+            while not hub.closed:
+                newer = hub.wait(seen, KEEPALIVE_SECONDS)
+                if newer is None:
+                    self.wfile.write(b": keepalive\n\n")
+                    self.wfile.flush()
+                    continue
+                seen = newer.version
+                self._send_event(newer.payload(reload=True))
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            return
+
+    def _send_event(self, data: str) -> None:
+        self.wfile.write(f"event: state\ndata: {data}\n\n".encode())
+        self.wfile.flush()
+
+
+def inject_live_reload(html: bytes) -> bytes:
+    """Add the live-reload script before ``</body>`` (or at the end)."""
+    script = LIVE_RELOAD_SCRIPT.encode("utf-8")
+    at = html.rfind(b"</body>")
+    if at == -1:
+        return html + script
+    return html[:at] + script + html[at:]
+
+
+class DevSession:
+    """The dev loop's moving parts, started and stopped together."""
+
+    def __init__(self, vault: Path, out: Path, port: int, api_port: int | None) -> None:
+        self.vault = vault
+        self.out = out
+        self.hub = EventHub()
+        self.builder = IncrementalBuilder(BuildOptions(vault=vault, out=out))
+        self.port = port
+        self.server: DevServer | None = None
+        self.api = DemoApi(api_port) if api_port is not None else None
+        self.stop_event = threading.Event()
+        self._serving: threading.Thread | None = None
+
+    def start(self) -> None:
+        try:
+            self.server = DevServer(self.port, self.out, self.hub)
+        except OSError:
+            raise PortInUse(
+                f"Port {self.port} is already in use: stop the other server or pass --port"
+            ) from None
+        if self.api is not None:
+            ensure_port_free(self.api.port, "--api-port")
+        result = self.builder.full_build()
+        log(f"Built {sum(1 for f in self.builder.files if f.endswith('.html'))} pages in "
+            f"{result.seconds:.2f} s: {len(result.diagnostics)} diagnostics")
+        self._publish(result)
+        self._serving = threading.Thread(target=self.server.serve_forever,
+                                         kwargs={"poll_interval": 0.2}, daemon=True)
+        self._serving.start()
+        if self.api is not None:
+            self.api.start()
+        log(f"Serving the course on http://127.0.0.1:{self.port}/ (live reload on)")
+        if self.api is not None:
+            log(f"Demo API on {self.api.url}/ (reloads on demo_api/ changes)")
+        log(f"Watching {self.vault} and the theme (rebuild after {STEP_MS} ms of quiet, "
+            f"at most {DEBOUNCE_MS} ms); press Ctrl+C to stop")
+
+    def handle(self, batch: Batch) -> Rebuild | None:
+        """Rebuild for one batch; a failure is logged and shown, and the old site stays."""
+        try:
+            result = self.builder.rebuild(batch.vault, theme_changed=batch.theme)
+        except Exception as exc:
+            problem = f"{type(exc).__name__}: {exc}"
+            log(f"rebuild failed, still serving the last good site: {problem}")
+            traceback.print_exc(file=sys.stderr)
+            self.hub.publish([], self.builder.diagnostics, self._outputs(), error=problem)
+            return None
+        log(result.summary())
+        for item in result.new_diagnostics:
+            log("  " + item.format())
+        self._publish(result)
+        return result
+
+    def watch(self, changes: Iterable[ChangeSet] | None = None) -> None:
+        source = changes if changes is not None else real_changes(self.vault, self.stop_event)
+        run_watch_loop(source, self.vault, self._guarded(self.handle))
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.hub.close()
+        if self.server is not None:
+            if self._serving is not None:
+                self.server.shutdown()  # waits for serve_forever, so only once it runs
+            self.server.server_close()
+        if self.api is not None:
+            self.api.stop()
+        self.builder.close()
+
+    def _publish(self, result: Rebuild) -> None:
+        self.hub.publish(result.written, result.diagnostics, self._outputs())
+
+    def _outputs(self) -> dict[str, str]:
+        resolved = self.builder.resolved
+        if resolved is None:
+            return {}
+        return {path: output_path(note) for path, note in resolved.notes.items()}
+
+    def _guarded(self, handle: Callable[[Batch], Rebuild | None]) -> Callable[[Batch], None]:
+        def run(batch: Batch) -> None:
+            if not self.stop_event.is_set():
+                handle(batch)
+
+        return run
+
+
+def log(message: str) -> None:
+    stamp = time.strftime("%H:%M:%S")
+    print(f"[{stamp}] {message}", file=sys.stderr, flush=True)
+
+
+def run_dev(vault: Path, out: Path, *, port: int = 8080, api_port: int | None = 8000) -> int:
+    """The ``coursegen dev`` loop; returns the exit code (0 after Ctrl+C, 1 on a taken port)."""
+    session = DevSession(vault, out, port, api_port)
+    try:
+        session.start()
+    except PortInUse as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        session.stop()
+        return 1
+    except BaseException:
+        session.stop()
+        raise
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        session.stop_event.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        session.watch()
+    finally:
+        log("Stopping")
+        session.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0

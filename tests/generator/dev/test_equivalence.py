@@ -1,0 +1,182 @@
+"""The dev builder's output folder equals a fresh full build after every edit, byte for byte."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.build import BuildOptions, build
+from generator.dev.incremental import IncrementalBuilder
+
+WORDS = "model field route query status cache report city weather async typing".split()
+TAGS = ["api", "python", "http", "nested/deep", "Typing"]
+
+
+@dataclass
+class NoteSpec:
+    title: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    publish: bool = True
+    broken_yaml: bool = False
+    lines: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        head: list[str] = []
+        if self.broken_yaml:
+            head = ["---", "title: [unclosed", "---"]
+        elif self.title or self.aliases or self.tags or not self.publish:
+            head = ["---"]
+            if self.title:
+                head.append(f"title: {self.title}")
+            if self.aliases:
+                head.append(f"aliases: [{', '.join(self.aliases)}]")
+            if self.tags:
+                head.append(f"tags: [{', '.join(self.tags)}]")
+            if not self.publish:
+                head.append("publish: false")
+            head.append("---")
+        return "\n".join([*head, *self.lines]) + "\n"
+
+
+class VaultModel:
+    """A small course vault on disk and the operations an author performs on it."""
+
+    def __init__(self, root: Path, rng: random.Random) -> None:
+        self.root = root
+        self.rng = rng
+        self.notes: dict[str, NoteSpec] = {}
+        self.counter = 0
+        (root / "img").mkdir(parents=True)
+        (root / "img" / "chart.png").write_bytes(b"\x89PNG fake chart")
+        for i in range(5):
+            self.create(f"lessons/Lesson {i}.md" if i < 3 else f"concepts/Idea {i}.md")
+        self.write_home()
+
+    def write_home(self) -> None:
+        lessons = [p for p in sorted(self.notes) if p.startswith("lessons/")]
+        lines = ["---", "title: Test course", "---", "# Test course", "", "## 1. Start", ""]
+        lines += [f"- [[{Path(p).stem}]]" for p in lessons[:2]]
+        lines += ["", "## 2. More", ""]
+        lines += [f"- [[{Path(p).stem}]]" for p in lessons[2:]]
+        (self.root / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def names(self) -> list[str]:
+        return [Path(p).stem for p in sorted(self.notes)]
+
+    def sentence(self) -> str:
+        words = [self.rng.choice(WORDS) for _ in range(5)]
+        if self.rng.random() < 0.6 and self.notes:
+            target = self.rng.choice([*self.names(), "Nowhere", "idea-alias"])
+            form = self.rng.random()
+            link = (f"[[{target}]]" if form < 0.5 else f"[[{target}#Part|see]]" if form < 0.7
+                    else f"![[{target}#Part]]" if form < 0.85 else f"![[{target}]]")
+            words.insert(2, link)
+        if self.rng.random() < 0.2:
+            words.append("#" + self.rng.choice(TAGS))
+        if self.rng.random() < 0.1:
+            words.append("![[chart.png]]")
+        return " ".join(words) + "."
+
+    def create(self, path: str | None = None) -> list[str]:
+        self.counter += 1
+        path = path or f"{self.rng.choice(['lessons', 'concepts'])}/New {self.counter}.md"
+        spec = NoteSpec(lines=["# Heading", "", self.sentence(), "", "## Part", "",
+                               self.sentence(), "", "## Other", "", self.sentence()])
+        self.notes[path] = spec
+        return self.save(path)
+
+    def save(self, path: str) -> list[str]:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(self.notes[path].text(), encoding="utf-8")
+        return [path]
+
+    def step(self) -> list[str]:
+        """Apply one random edit; return the vault paths it touched."""
+        if not self.notes:
+            return self.create()
+        path = self.rng.choice(sorted(self.notes))
+        spec = self.notes[path]
+        op = self.rng.choice([
+            "create", "text", "link", "unlink", "rename", "delete", "title", "alias", "tag",
+            "section", "publish", "yaml", "attachment", "outline",
+        ])
+        if op == "create":
+            return self.create()
+        if op == "text":
+            spec.lines.append(self.sentence())
+        elif op == "link":
+            spec.lines.append(f"See [[{self.rng.choice(self.names())}]] too.")
+        elif op == "unlink":
+            spec.lines = [line for line in spec.lines if "[[" not in line] or ["Empty."]
+        elif op == "rename":
+            new = f"{Path(path).parent}/Renamed {self.counter}.md"
+            self.counter += 1
+            self.notes[new] = self.notes.pop(path)
+            (self.root / path).rename(self.root / new)
+            return [path, new]
+        elif op == "delete":
+            del self.notes[path]
+            (self.root / path).unlink()
+            return [path]
+        elif op == "title":
+            spec.title = self.rng.choice([None, "A title", f"Title {self.counter}"])
+        elif op == "alias":
+            spec.aliases = self.rng.choice([[], ["idea-alias"], [f"alias {self.counter}"]])
+        elif op == "tag":
+            spec.tags = self.rng.sample(TAGS, self.rng.randint(0, 2))
+        elif op == "section":
+            at = spec.lines.index("## Part") + 2 if "## Part" in spec.lines else len(spec.lines)
+            spec.lines.insert(at, self.sentence())
+        elif op == "publish":
+            spec.publish = not spec.publish
+        elif op == "yaml":
+            spec.broken_yaml = not spec.broken_yaml
+        elif op == "attachment":
+            chart = self.root / "img" / "chart.png"
+            if chart.exists():
+                chart.unlink()
+            else:
+                chart.write_bytes(b"\x89PNG new chart")
+            return ["img/chart.png"]
+        elif op == "outline":
+            self.write_home()
+            return ["index.md"]
+        return self.save(path)
+
+
+def site_files(out: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and not p.relative_to(out).as_posix().startswith(".")
+    }
+
+
+def assert_same_site(dev_out: Path, full_out: Path) -> None:
+    dev, full = site_files(dev_out), site_files(full_out)
+    assert sorted(dev) == sorted(full)
+    different = [name for name in full if dev[name] != full[name]]
+    assert different == []
+
+
+def test_incremental_random_edits_match_full_build(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    vault = tmp_path / "vault"
+    model = VaultModel(vault, rng)
+    dev_out, full_out = tmp_path / "dev", tmp_path / "full"
+    builder = IncrementalBuilder(
+        BuildOptions(vault=vault, out=dev_out, cache_dir=None), background_search=False
+    )
+    builder.full_build()
+    for step in range(30):
+        touched = model.step()
+        builder.rebuild({vault / p for p in touched})
+        build(BuildOptions(vault=vault, out=full_out, cache_dir=None))
+        try:
+            assert_same_site(dev_out, full_out)
+        except AssertionError as exc:
+            raise AssertionError(f"step {step}: after touching {touched}: {exc}") from None
+    builder.close()

@@ -1,0 +1,86 @@
+"""The dependency graph: an edit re-renders the pages that can change and reuses the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildOptions
+from generator.dev.incremental import IncrementalBuilder
+
+VaultFactory = Callable[[dict[str, str | bytes]], Path]
+
+
+@pytest.fixture
+def builder(make_vault: VaultFactory, tmp_path: Path) -> IncrementalBuilder:
+    vault = make_vault({
+        "index.md": "# Course\n\n## 1. Start\n\n- [[A]]\n- [[B]]\n",
+        "A.md": "# A\n\n## Part\n\nAlpha text.\n",
+        "B.md": "# B\n\nSee [[A]] and [[Later]].\n",
+        "C.md": "# C\n\n![[A#Part]]\n",
+        "D.md": "# D\n\nUnrelated.\n",
+    })
+    dev = IncrementalBuilder(BuildOptions(vault=vault, out=tmp_path / "site", cache_dir=None),
+                             background_search=False)
+    dev.full_build()
+    return dev
+
+
+def edit(dev: IncrementalBuilder, name: str, text: str | None) -> list[str]:
+    path = Path(dev.options.vault) / name
+    if text is None:
+        path.unlink()
+    else:
+        path.write_text(text, encoding="utf-8")
+    return dev.rebuild({path}).written
+
+
+def test_rebuild_text_edit_reuses_linking_bodies_rerenders_embedders(
+    builder: IncrementalBuilder,
+) -> None:
+    before = dict(builder.state.records)
+    written = edit(builder, "A.md", "# A\n\n## Part\n\nBeta text.\n")
+    after = builder.state.records
+    assert after["B.md"] is before["B.md"] and after["D.md"] is before["D.md"]
+    assert after["C.md"] is not before["C.md"] and "Beta text." in after["C.md"].html
+    assert "a/index.html" in written and "c/index.html" in written
+    assert "d/index.html" not in written and "b/index.html" not in written
+
+
+def test_rebuild_title_change_rerenders_linkers_and_navigation(
+    builder: IncrementalBuilder,
+) -> None:
+    before = dict(builder.state.records)
+    written = edit(builder, "A.md", "---\ntitle: Apples\n---\n# A\n\n## Part\n\nAlpha text.\n")
+    assert builder.state.records["B.md"] is not before["B.md"]
+    assert b"Apples" in (builder.options.out / "d" / "index.html").read_bytes()
+    # A is a lesson: every page's sidebar shows its title
+    assert {"a/index.html", "b/index.html", "d/index.html", "index.html"} <= set(written)
+
+
+def test_rebuild_new_note_resolves_unresolved_link(builder: IncrementalBuilder) -> None:
+    assert any(d.code == "link.unresolved" and d.file == "B.md" for d in builder.diagnostics)
+    written = edit(builder, "Later.md", "# Later\n\nNow written.\n")
+    assert "later/index.html" in written and "b/index.html" in written
+    assert not any(d.code == "link.unresolved" and d.file == "B.md"
+                   for d in builder.diagnostics)
+
+
+def test_rebuild_deleted_note_removes_page_and_unresolves_links(
+    builder: IncrementalBuilder,
+) -> None:
+    written = edit(builder, "D.md", None)
+    assert "d/index.html" in written
+    assert not (builder.options.out / "d" / "index.html").exists()
+    edit(builder, "A.md", None)
+    assert any(d.code == "link.unresolved" and d.file == "B.md" and "[[A]]" in d.message
+               for d in builder.diagnostics)
+
+
+def test_rebuild_bad_note_becomes_diagnostic_not_crash(builder: IncrementalBuilder) -> None:
+    edit(builder, "D.md", "---\ntitle: [oops\n---\n```\nunclosed\n![[D]]\n")
+    assert any(d.file == "D.md" and d.code.startswith("frontmatter")
+               for d in builder.diagnostics)
+    assert (builder.options.out / "d" / "index.html").is_file()

@@ -1,0 +1,134 @@
+"""The dev server: pages with the live-reload script, SSE after a rebuild, taken ports."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from watchfiles import Change
+
+from generator.dev.api import PortInUse
+from generator.dev.server import DevSession, inject_live_reload, run_dev
+
+VaultFactory = Callable[[dict[str, str | bytes]], Path]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.headers["Content-Type"], response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers["Content-Type"], exc.read()
+
+
+@pytest.fixture
+def session(make_vault: VaultFactory, tmp_path: Path) -> Iterator[DevSession]:
+    vault = make_vault({
+        "index.md": "# Course\n\n## 1. Start\n\n- [[Lesson]]\n",
+        "Lesson.md": "# Lesson\n\nFirst text.\n",
+        "img/chart.png": b"\x89PNG chart",
+    })
+    dev = DevSession(vault, tmp_path / "site", free_port(), None)
+    dev.builder.background_search = False
+    dev.start()
+    yield dev
+    dev.stop()
+
+
+def test_server_folder_url_serves_index_with_script(session: DevSession) -> None:
+    status, kind, body = fetch(f"http://127.0.0.1:{session.port}/lesson/")
+    assert status == 200 and kind.startswith("text/html")
+    assert b"First text." in body and b"/__coursegen/events" in body
+
+
+def test_server_script_not_written_to_disk(session: DevSession) -> None:
+    assert b"__coursegen" not in (session.out / "lesson" / "index.html").read_bytes()
+
+
+def test_server_non_html_served_unchanged(session: DevSession) -> None:
+    status, _kind, body = fetch(f"http://127.0.0.1:{session.port}/img/chart.png")
+    assert status == 200 and body == b"\x89PNG chart"
+
+
+def test_server_missing_page_serves_404_page(session: DevSession) -> None:
+    status, kind, body = fetch(f"http://127.0.0.1:{session.port}/no/such/page/")
+    assert status == 404 and kind.startswith("text/html")
+    assert body == inject_live_reload((session.out / "404.html").read_bytes())
+
+
+def test_server_path_outside_site_not_served(session: DevSession) -> None:
+    status, _kind, _body = fetch(f"http://127.0.0.1:{session.port}/%2e%2e/%2e%2e/etc/passwd")
+    assert status == 404
+
+
+def test_server_sse_sends_reload_after_change(session: DevSession) -> None:
+    lines: list[str] = []
+    connected = threading.Event()
+
+    def listen() -> None:
+        url = f"http://127.0.0.1:{session.port}/__coursegen/events"
+        with urllib.request.urlopen(url, timeout=10) as stream:
+            for raw in stream:
+                line = raw.decode().strip()
+                if line.startswith("data:"):
+                    lines.append(line)
+                    connected.set()
+                    if '"reload": true' in line:
+                        return
+
+    listener = threading.Thread(target=listen, daemon=True)
+    listener.start()
+    assert connected.wait(10)
+    note = session.vault / "Lesson.md"
+    note.write_text("# Lesson\n\nSecond text.\n", encoding="utf-8")
+    session.watch([{(Change.modified, str(note))}])
+    listener.join(10)
+    assert '"reload": true' in lines[-1] and "lesson/index.html" in lines[-1]
+    _status, _kind, body = fetch(f"http://127.0.0.1:{session.port}/lesson/")
+    assert b"Second text." in body
+
+
+def test_server_bad_note_keeps_serving_with_diagnostic(session: DevSession) -> None:
+    note = session.vault / "Lesson.md"
+    note.write_text("---\ntitle: [unclosed\n---\n```python\nno end\n![[Lesson]]\n", "utf-8")
+    session.watch([{(Change.modified, str(note))}])
+    assert "lesson/index.html" in session.hub.state.pages
+    status, _kind, _body = fetch(f"http://127.0.0.1:{session.port}/lesson/")
+    assert status == 200
+
+
+def test_run_dev_port_taken_exits_1_with_message(
+    make_vault: VaultFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault = make_vault({"index.md": "# Home\n"})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = run_dev(vault, tmp_path / "site", port=port, api_port=None)
+    assert code == 1
+    assert f"Port {port} is already in use: stop the other server or pass --port" in (
+        capsys.readouterr().err)
+
+
+def test_session_api_port_taken_raises_port_in_use(make_vault: VaultFactory,
+                                                    tmp_path: Path) -> None:
+    vault = make_vault({"index.md": "# Home\n"})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        api_port = taken.getsockname()[1]
+        dev = DevSession(vault, tmp_path / "site", free_port(), api_port)
+        with pytest.raises(PortInUse, match="pass --api-port"):
+            dev.start()
+        dev.stop()
