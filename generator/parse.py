@@ -331,8 +331,8 @@ class ParseCache:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.entries: dict[str, ParsedNote] = {}
-        # (digest, page url, signature of what its links resolve to) -> rendered body HTML
-        self.html: dict[tuple[str, str, str], str] = {}
+        # (digest, page url, signature of what it depends on) -> (body HTML, its diagnostics)
+        self.html: dict[tuple[str, str, str], tuple[str, list[Diagnostic]]] = {}
         self.dirty = False
         if path is not None and path.is_file():
             try:
@@ -344,12 +344,12 @@ class ParseCache:
             except Exception:  # a corrupt or foreign cache is only a slower build
                 self.entries, self.html = {}, {}
 
-    def get_html(self, key: tuple[str, str, str]) -> str | None:
+    def get_html(self, key: tuple[str, str, str]) -> tuple[str, list[Diagnostic]] | None:
         return self.html.get(key)
 
-    def put_html(self, key: tuple[str, str, str], html: str) -> None:
-        if self.html.get(key) != html:
-            self.html[key] = html
+    def put_html(self, key: tuple[str, str, str], value: tuple[str, list[Diagnostic]]) -> None:
+        if self.html.get(key) != value:
+            self.html[key] = value
             self.dirty = True
 
     def get(self, digest: str) -> ParsedNote | None:
@@ -392,7 +392,9 @@ def parse_notes(
             result[note.path] = _with_path(cached, note.path)
         else:
             todo.append(note)
-    workers = workers if workers is not None else (os.cpu_count() or 1)
+    # Serial by default: sending token trees back from worker processes costs more than
+    # parsing them (pickling 1,000 notes' tokens takes longer than parsing them here).
+    workers = workers if workers is not None else 1
     if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
         ctx = get_context("fork")
         chunk = max(1, len(todo) // (workers * 4))

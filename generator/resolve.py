@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Diagnostic, error, sort_diagnostics, warning
-from generator.embeds_render import PageHooks, RenderContext
+from generator.embeds_render import MAX_EMBED_DEPTH, PageHooks, RenderContext
 from generator.frontmatter import is_published, string_list
 from generator.linkindex import LinkIndex, Resolution
 from generator.model import (
@@ -108,10 +108,15 @@ def resolve_vault(
     backlinks: dict[str, list[Backlink]] = defaultdict(list)
     tags: dict[str, set[str]] = defaultdict(set)
     tag_names: dict[str, str] = {}
-    for path, info in published.items():
-        links = [
+    resolved_links = {
+        path: [
             _resolve_fact(fact, path, index, published, diagnostics) for fact in info.parsed.links
         ]
+        for path, info in published.items()
+    }
+    signatures = BodySignatures(published, resolved_links, attachments, index)
+    for path, info in published.items():
+        links = resolved_links[path]
         for link, fact in zip(links, info.parsed.links, strict=True):
             if link.resolved and link.resolved in published and link.resolved != path:
                 backlinks[link.resolved].append(Backlink(path, link.line, fact.context))
@@ -120,12 +125,17 @@ def resolve_vault(
             tags[tag.casefold()].add(path)
             tag_names.setdefault(tag.casefold(), tag)
         hooks = PageHooks(context, page_path=path)
-        html_key = _body_key(info, links, published, attachments, index) if cache else None
-        html = cache.get_html(html_key) if cache is not None and html_key else None
-        if html is None:
+        signature = signatures.of(path) if cache is not None else None
+        html_key = (info.parsed.digest, info.url, signature) if signature else None
+        cached = cache.get_html(html_key) if cache is not None and html_key else None
+        if cached is not None:
+            html, found = cached
+            diagnostics.extend(found)
+        else:
+            before = len(diagnostics)
             html = hooks.render_note(path)
             if cache is not None and html_key:
-                cache.put_html(html_key, html)
+                cache.put_html(html_key, (html, diagnostics[before:]))
         fm = info.parsed.frontmatter
         notes[path] = Note(
             path=path,
@@ -159,29 +169,64 @@ def resolve_vault(
     )
 
 
-def _body_key(
-    info: NoteInfo,
-    links: list[Link],
-    notes: dict[str, NoteInfo],
-    attachments: dict[str, str],
-    index: LinkIndex,
-) -> tuple[str, str, str] | None:
-    """What a note's body HTML depends on, or None when it reads more than its links
-    (note embeds, try-it panels, includes) and must be rendered every time."""
-    if info.parsed.special:
-        return None
-    parts: list[str] = []
-    for link in links:
-        target = notes.get(link.resolved) if link.resolved else None
-        if link.embed and target is not None:
+class BodySignatures:
+    """What each note's body HTML depends on: its own text, what its links resolve to, and
+    (recursively) the notes it embeds. ``None`` means "render it every time": try-its and
+    includes read files outside the vault, and very wide embed trees are not worth hashing."""
+
+    BUDGET = 200  # notes visited per signature
+
+    def __init__(
+        self,
+        notes: dict[str, NoteInfo],
+        links: dict[str, list[Link]],
+        attachments: dict[str, str],
+        index: LinkIndex,
+    ) -> None:
+        self.notes = notes
+        self.links = links
+        self.attachments = attachments
+        self.index = index
+        self._own: dict[str, str] = {}
+
+    def of(self, path: str) -> str | None:
+        budget = [self.BUDGET]
+        parts = self._walk(path, (), budget)
+        if parts is None:
             return None
-        url = target.url if target else attachments.get(link.resolved or "", "")
-        title = target.title if target else ""
-        if link.resolved is None:  # "not written yet" and "not published" render differently
-            title = str(index.resolve(link.target, info.path).problem)
-        parts.append(f"{link.raw}\0{link.resolved}\0{url}\0{link.anchor}\0{title}")
-    signature = hashlib.blake2b("\n".join(parts).encode(), digest_size=12).hexdigest()
-    return (info.parsed.digest, info.url, signature)
+        return hashlib.blake2b(parts.encode(), digest_size=12).hexdigest()
+
+    def _walk(self, path: str, stack: tuple[str, ...], budget: list[int]) -> str | None:
+        info = self.notes[path]
+        budget[0] -= 1
+        if info.parsed.special or budget[0] < 0:
+            return None
+        if path in stack:
+            return f"cycle:{path}"
+        if len(stack) > MAX_EMBED_DEPTH:
+            return "deep"
+        parts = [self._own_part(path)]
+        for link in self.links[path]:
+            if link.embed and link.resolved in self.notes:
+                inner = self._walk(link.resolved, (*stack, path), budget)
+                if inner is None:
+                    return None
+                parts.append(f"embed({inner})")
+        return "\n".join(parts)
+
+    def _own_part(self, path: str) -> str:
+        if path not in self._own:
+            info = self.notes[path]
+            parts = [info.parsed.digest, info.url, info.title]
+            for link in self.links[path]:
+                target = self.notes.get(link.resolved) if link.resolved else None
+                url = target.url if target else self.attachments.get(link.resolved or "", "")
+                title = target.title if target else ""
+                if link.resolved is None:  # "not written yet" and "not published" differ
+                    title = str(self.index.resolve(link.target, path).problem)
+                parts.append(f"{link.raw}\0{link.resolved}\0{url}\0{link.anchor}\0{title}")
+            self._own[path] = "\n".join(parts)
+        return self._own[path]
 
 
 def _note_infos(

@@ -134,3 +134,28 @@ def test_build_any_mix_of_obsidian_syntax_never_crashes(
     tree = LexborHTMLParser(page)
     assert tree.css_first("main") is not None
     assert all(d.file and d.code and d.message for d in result.diagnostics)
+
+
+def test_build_cache_shows_the_new_text_of_an_embedded_section(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    vault = make_vault(VAULT)
+    cache = tmp_path / "cache"
+    build(BuildOptions(vault=vault, out=tmp_path / "one", cache_dir=cache))
+    (vault / "B.md").write_text("# B\n\n## Two\n\nRewritten section\n", encoding="utf-8")
+    build(BuildOptions(vault=vault, out=tmp_path / "two", cache_dir=cache))
+    build(BuildOptions(vault=vault, out=tmp_path / "fresh", cache_dir=None))
+    page = (tmp_path / "two" / "a" / "index.html").read_text(encoding="utf-8")
+    assert "Rewritten section" in page
+    assert site_bytes(tmp_path / "two") == site_bytes(tmp_path / "fresh")
+
+
+def test_build_cache_keeps_embed_cycle_diagnostics(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    vault = make_vault({"A.md": "![[B]]\n", "B.md": "![[A]]\n"})
+    cache = tmp_path / "cache"
+    first = build(BuildOptions(vault=vault, out=tmp_path / "one", cache_dir=cache))
+    second = build(BuildOptions(vault=vault, out=tmp_path / "two", cache_dir=cache))
+    assert "embed.cycle" in [d.code for d in first.diagnostics]
+    assert first.diagnostics == second.diagnostics
