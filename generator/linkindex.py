@@ -36,6 +36,8 @@ class LinkIndex:
     aliases: dict[str, list[str]] = field(default_factory=dict)  # note path -> aliases
     unpublished: list[str] = field(default_factory=list)
 
+    COMMON_TRIGRAM = 300
+
     def __post_init__(self) -> None:
         self._exact: dict[str, str] = {}
         self._by_name: dict[str, list[str]] = defaultdict(list)
@@ -149,7 +151,9 @@ class LinkIndex:
         # Only names sharing the most trigrams with the target are worth difflib's time.
         shared: Counter[str] = Counter()
         for gram in _trigrams(key):
-            shared.update(self._trigrams.get(gram, ()))
+            names = self._trigrams.get(gram, ())
+            if len(names) <= self.COMMON_TRIGRAM:  # common trigrams tell names apart poorly
+                shared.update(names)
         names = [name for name, _ in shared.most_common(12)]
         close = difflib.get_close_matches(key, names, n=1, cutoff=0.75)
         if not close:

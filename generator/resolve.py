@@ -26,6 +26,7 @@ from generator.slugs import slug_for_path, slugify, unique_slug
 from generator.urls import file_url, page_url
 
 HOME_NAMES = ("index.md", "home.md", "readme.md")
+LINK_BREAKING = set("#^|[]")
 
 
 @dataclass
@@ -241,6 +242,18 @@ def _note_infos(
         fm = item.frontmatter
         published = is_published(fm)
         title = _title(source, fm)
+        bad = sorted(set(source.stem) & LINK_BREAKING)
+        if bad:
+            diagnostics.append(
+                warning(
+                    source.path,
+                    1,
+                    "note.name",
+                    f"the name contains {' '.join(bad)}, which [[links]] cannot express; "
+                    "links to this note can only reach it through an alias",
+                    "rename the note without # ^ | [ ] (Obsidian does not allow them either)",
+                )
+            )
         slug = "index" if source.path == home else _slug(source.path, fm)
         if published:
             fresh = unique_slug(slug, set(taken))

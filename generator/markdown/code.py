@@ -43,8 +43,11 @@ def _lexer(language: str) -> Lexer | None:
         return None
 
 
+@lru_cache(maxsize=2048)
 def highlight_code(content: str, language: str) -> str:
-    """Pygments HTML (CSS classes, no wrapper) for ``content``, or escaped text if unknown."""
+    """Pygments HTML (CSS classes, no wrapper) for ``content``, or escaped text if unknown.
+
+    Remembered: embedded sections and pages rendered again highlight the same code."""
     lexer = _lexer(language.lower()) if language else None
     if lexer is None:
         return escapeHtml(content)

@@ -214,3 +214,12 @@ def test_load_normalises_names_to_nfc(make_vault: VaultFactory) -> None:
     root = make_vault({"Zu\u0308rich.md": "z"})
     vault, _ = load_vault(root)
     assert list(vault.files) == ["Zürich.md"]
+
+
+def test_resolve_note_name_with_link_breaking_characters_is_reported(
+    make_vault: VaultFactory,
+) -> None:
+    root = make_vault({"C# tips.md": "x", "Plain.md": "[[C# tips]]"})
+    resolved = resolve(root)
+    assert ("note.name", "C# tips.md", 1) in codes(resolved)
+    assert "C# tips.md" in resolved.notes
