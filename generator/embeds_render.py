@@ -240,7 +240,9 @@ class PageHooks:
             token.attrs["class"] = "unresolved"
             token.attrs["title"] = "not written yet"
             return "#"
-        token.attrs.pop("class", None) if token.attrs.get("class") == "unresolved" else None
+        if token.attrs.get("class") == "unresolved":  # it was unresolved in an earlier build
+            del token.attrs["class"]
+            token.attrs.pop("title", None)
         info = self.context.notes.get(resolution.path)
         if info is None:
             return relative(self.page_url, self.context.attachments.get(resolution.path, ""))
