@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from html import unescape
 from typing import Any
@@ -13,7 +14,7 @@ from xml.sax.saxutils import escape as xml_escape
 from markupsafe import Markup
 
 from generator.course import Course, Lesson, tag_output_dir, tag_url
-from generator.diagnostics import sort_diagnostics
+from generator.diagnostics import Diagnostic, sort_diagnostics
 from generator.model import Note, ResolvedVault
 from generator.search import build_search_index
 from generator.theme import Theme, load_theme
@@ -65,6 +66,30 @@ def render_site(
     return files
 
 
+def render_pages(
+    vault: ResolvedVault,
+    course: Course,
+    *,
+    notes: Collection[str] = (),
+    generated: Collection[str] = (),
+) -> dict[str, bytes]:
+    """Only some pages: the pages of the vault paths ``notes`` and the generated pages (from
+    :func:`generated_pages`) named in ``generated``; the dev loop renders what changed."""
+    site = _Site(vault, course, load_theme())
+    files: dict[str, bytes] = {}
+    for path in sorted(notes):
+        note = vault.notes[path]
+        files[output_path(note)] = site.note_page(note).encode("utf-8")
+    if generated:
+        files.update(site.index_pages(set(generated)))
+    return files
+
+
+def generated_pages(vault: ResolvedVault, course: Course) -> list[str]:
+    """Output paths of the pages made from the course rather than from one note."""
+    return list(_Site(vault, course, load_theme()).index_plan())
+
+
 def output_path(note: Note) -> str:
     """``lessons/pydantic/index.html``; the home page is ``index.html``."""
     return unquote(note.url) + "index.html"
@@ -72,15 +97,17 @@ def output_path(note: Note) -> str:
 
 def search_documents(vault: ResolvedVault) -> dict[str, str]:
     """Small HTML documents with only what search should see: the title and the body."""
-    documents = {}
-    for note in vault.notes.values():
-        documents[output_path(note)] = (
-            '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-            f"<title>{_escape(note.title)}</title></head><body><main data-pagefind-body>"
-            f'<h1 data-pagefind-meta="title">{_escape(note.title)}</h1>'
-            f"{_strip_title(note.html, note.title)}</main></body></html>"
-        )
-    return documents
+    return {output_path(note): search_document(note) for note in vault.notes.values()}
+
+
+def search_document(note: Note) -> str:
+    """The search document of one note page."""
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{_escape(note.title)}</title></head><body><main data-pagefind-body>"
+        f'<h1 data-pagefind-meta="title">{_escape(note.title)}</h1>'
+        f"{_strip_title(note.html, note.title)}</main></body></html>"
+    )
 
 
 class _Site:
@@ -214,19 +241,52 @@ class _Site:
 
     # -- generated pages -----------------------------------------------------------------
 
-    def index_pages(self) -> dict[str, bytes]:
-        pages: dict[str, str] = {}
+    def index_pages(self, only: set[str] | None = None) -> dict[str, bytes]:
+        """The generated pages (all of them, or the output paths in ``only``)."""
+        return {
+            out: make().encode("utf-8")
+            for out, make in self.index_plan().items()
+            if only is None or out in only
+        }
+
+    def index_plan(self) -> dict[str, Callable[[], str]]:
+        """Each generated page's output path and how to render it, in output order."""
+        plan: dict[str, Callable[[], str]] = {}
         vault, course = self.vault, self.course
-        url = "concepts/"
-        pages["concepts/index.html"] = self.page(
+        plan["concepts/index.html"] = self.concepts_page
+        plan["tags/index.html"] = self.tags_page
+        for key in sorted(course.tags):
+            out = tag_output_dir(key) + "index.html"
+            if out not in plan:  # two spellings of one tag slug: the first wins
+                plan[out] = lambda key=key: self.tag_page(key)  # type: ignore[misc]
+        plan["graph/index.html"] = lambda: self.page(
+            "graph.html", "graph/", title="Graph",
+            crumbs=[PageLink(course.title, relative("graph/", ""))],
+        )
+        plan["404.html"] = self.not_found_page
+        if not any(note.url == "" for note in vault.notes.values()):
+            plan["index.html"] = lambda: self.page(
+                "home.html",
+                "",
+                title=course.title,
+                crumbs=[],
+                notes=[(self.note_link(p, ""), vault.notes[p]) for p in course.concepts],
+            )
+        return plan
+
+    def concepts_page(self) -> str:
+        vault, course, url = self.vault, self.course, "concepts/"
+        return self.page(
             "concepts.html",
             url,
             title="Concepts",
             crumbs=[PageLink(course.title, relative(url, ""))],
             concepts=[(self.note_link(p, url), vault.notes[p]) for p in course.concepts],
         )
-        url = "tags/"
-        pages["tags/index.html"] = self.page(
+
+    def tags_page(self) -> str:
+        course, url = self.course, "tags/"
+        return self.page(
             "tags.html",
             url,
             title="Tags",
@@ -235,43 +295,29 @@ class _Site:
             roots=course.root_tags,
             tag_href=lambda key: relative("tags/", tag_url(key)),
         )
-        for key, node in sorted(course.tags.items()):
-            out = tag_output_dir(key) + "index.html"
-            if out in pages:
-                continue  # two spellings of one tag slug: the first wins
-            url = tag_url(key)
-            crumbs = [
-                PageLink(course.title, relative(url, "")),
-                PageLink("Tags", relative(url, "tags/")),
-            ]
-            parts = key.split("/")
-            for i in range(1, len(parts)):
-                parent = course.tags["/".join(parts[:i])]
-                crumbs.append(PageLink("#" + parent.name, relative(url, tag_url(parent.key))))
-            pages[out] = self.page(
-                "tag.html",
-                url,
-                title="#" + node.name,
-                crumbs=crumbs,
-                node=node,
-                tags=course.tags,
-                notes=[(self.note_link(p, url), vault.notes[p]) for p in node.notes],
-                tag_href=lambda k, u=url: relative(u, tag_url(k)),
-            )
-        url = "graph/"
-        pages["graph/index.html"] = self.page(
-            "graph.html", url, title="Graph", crumbs=[PageLink(course.title, relative(url, ""))]
+
+    def tag_page(self, key: str) -> str:
+        vault, course = self.vault, self.course
+        node = course.tags[key]
+        url = tag_url(key)
+        crumbs = [
+            PageLink(course.title, relative(url, "")),
+            PageLink("Tags", relative(url, "tags/")),
+        ]
+        parts = key.split("/")
+        for i in range(1, len(parts)):
+            parent = course.tags["/".join(parts[:i])]
+            crumbs.append(PageLink("#" + parent.name, relative(url, tag_url(parent.key))))
+        return self.page(
+            "tag.html",
+            url,
+            title="#" + node.name,
+            crumbs=crumbs,
+            node=node,
+            tags=course.tags,
+            notes=[(self.note_link(p, url), vault.notes[p]) for p in node.notes],
+            tag_href=lambda k, u=url: relative(u, tag_url(k)),
         )
-        pages["404.html"] = self.not_found_page()
-        if not any(note.url == "" for note in vault.notes.values()):
-            pages["index.html"] = self.page(
-                "home.html",
-                "",
-                title=course.title,
-                crumbs=[],
-                notes=[(self.note_link(p, ""), vault.notes[p]) for p in course.concepts],
-            )
-        return {path: html.encode("utf-8") for path, html in pages.items()}
 
     def not_found_page(self) -> str:
         # nginx serves 404.html at any depth: with a known base URL, links can be absolute paths.
@@ -318,40 +364,75 @@ def _escape(text: str) -> str:
     return str(Markup.escape(text))
 
 
-def content_index(vault: ResolvedVault, course: Course) -> bytes:
+def content_index(
+    vault: ResolvedVault, course: Course, *, memo: dict[Diagnostic, str] | None = None
+) -> bytes:
     """``content-index.json``: the contract the site's scripts and outside tools read."""
-    slugs = {path: note.slug for path, note in vault.notes.items()}
-    notes: dict[str, Any] = {}
+    entries: dict[str, str] = {}
     for note in sorted(vault.notes.values(), key=lambda n: n.slug):
-        links = list(
-            dict.fromkeys(
-                slugs[link.resolved]
-                for link in note.links
-                if link.resolved in slugs and link.resolved != note.path
-            )
+        entries[note.slug] = content_index_entry(note, vault, course)
+    return content_index_document(list(entries.values()), content_index_diagnostics(
+        vault, course, memo=memo))
+
+
+def content_index_entry(note: Note, vault: ResolvedVault, course: Course) -> str:
+    """One note's ``"slug":{...}`` member of the ``notes`` object of content-index.json."""
+    notes = vault.notes
+    links = list(
+        dict.fromkeys(
+            notes[link.resolved].slug
+            for link in note.links
+            if link.resolved in notes and link.resolved != note.path
         )
-        backlinks = list(
-            dict.fromkeys(
-                slugs[b.source]
-                for b in vault.backlinks.get(note.path, [])
-                if b.source in slugs and b.source != note.path
-            )
+    )
+    backlinks = list(
+        dict.fromkeys(
+            notes[b.source].slug
+            for b in vault.backlinks.get(note.path, [])
+            if b.source in notes and b.source != note.path
         )
-        lesson = course.lesson(note.path)
-        notes[note.slug] = {
-            "title": note.title,
-            "source": note.path,
-            "url": note.url,
-            "tags": note.tags,
-            "aliases": note.aliases,
-            "links": links,
-            "backlinks": backlinks,
-            "headings": [{"level": h.level, "text": h.text, "id": h.id} for h in note.headings],
-            "lesson": {"chapter": lesson.chapter, "number": lesson.number} if lesson else None,
-        }
-    diagnostics = sort_diagnostics([*vault.diagnostics, *course.diagnostics])
-    data = {"version": 1, "notes": notes, "diagnostics": [d.to_dict() for d in diagnostics]}
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    )
+    lesson = course.lesson(note.path)
+    entry = {
+        "title": note.title,
+        "source": note.path,
+        "url": note.url,
+        "tags": note.tags,
+        "aliases": note.aliases,
+        "links": links,
+        "backlinks": backlinks,
+        "headings": [{"level": h.level, "text": h.text, "id": h.id} for h in note.headings],
+        "lesson": {"chapter": lesson.chapter, "number": lesson.number} if lesson else None,
+    }
+    return _json(note.slug) + ":" + _json(entry)
+
+
+def content_index_diagnostics(
+    vault: ResolvedVault, course: Course, *, memo: dict[Diagnostic, str] | None = None
+) -> str:
+    """The members of the ``diagnostics`` array of content-index.json.
+
+    ``memo`` keeps each diagnostic's JSON between calls (the dev loop passes one)."""
+    shown: list[str] = []
+    for item in sort_diagnostics([*vault.diagnostics, *course.diagnostics]):
+        text = memo.get(item) if memo is not None else None
+        if text is None:
+            text = _json(item.to_dict())
+            if memo is not None:
+                memo[item] = text
+        shown.append(text)
+    return ",".join(shown)
+
+
+def content_index_document(entries: list[str], diagnostics: str) -> bytes:
+    """content-index.json from its note members (in slug order) and its diagnostics."""
+    return (
+        '{"version":1,"notes":{' + ",".join(entries) + '},"diagnostics":[' + diagnostics + "]}"
+    ).encode("utf-8")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def sitemap(vault: ResolvedVault, course: Course) -> bytes:

@@ -3,7 +3,9 @@
 Every rebuild produces the same bytes a full :func:`generator.build.build` would (the
 equivalence test holds it to that); it is only faster because it reuses per-note work:
 parsed notes (by content digest), resolved links and body HTML (while nothing they read has
-changed, see :mod:`generator.dev.recording`) and rendered pages (while their inputs are equal).
+changed, see :mod:`generator.dev.recording` and :mod:`generator.dev.resolver`) and rendered
+pages (while their inputs are equal, see :mod:`generator.dev.pages`). Search follows a moment
+later (:mod:`generator.dev.searcher`).
 """
 
 from __future__ import annotations
@@ -12,33 +14,20 @@ import os
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from generator.build import BuildOptions, cache_path
 from generator.course import Course, build_course
-from generator.dev.recording import NoteRecord, RecordingHooks, note_snapshot, recording_context
-from generator.diagnostics import Diagnostic, sort_diagnostics
-from generator.frontmatter import string_list
-from generator.linkindex import LinkIndex
+from generator.dev.pages import PageStore
+from generator.dev.resolver import Change, IncrementalResolver
+from generator.dev.searcher import BackgroundSearch
+from generator.diagnostics import Diagnostic, cap_repeats, sort_diagnostics
 from generator.load import _read, _skipped, load_vault
-from generator.model import Backlink, Note, ResolvedVault, Vault, normalise_path
+from generator.model import Note, ResolvedVault, Vault, normalise_path
 from generator.parse import ParseCache, ParsedNote, parse_notes
-from generator.render import output_path, render_site, search_documents
-from generator.resolve import (
-    NoteInfo,
-    _first_paragraph,
-    _note_infos,
-    _note_tags,
-    _number,
-    _resolve_fact,
-    course_config,
-    find_home,
-)
+from generator.render import output_path, search_document
 from generator.search import SEARCH_DIR, build_search_index
-from generator.theme import load_theme
-from generator.urls import file_url
 from generator.write import check_output_folder, write_changed
 
 
@@ -68,43 +57,35 @@ class Rebuild:
         return line
 
 
-@dataclass
-class _State:
-    """Everything the previous rebuild computed that the next one may reuse."""
-
-    infos: dict[str, NoteInfo] = field(default_factory=dict)
-    index_key: Any = None
-    index: LinkIndex | None = None
-    config_key: Any = None
-    records: dict[str, NoteRecord] = field(default_factory=dict)
-    page_keys: dict[str, Any] = field(default_factory=dict)  # note path -> inputs of its page
-    pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # note -> (out, bytes)
-    theme: object | None = None
-
-
 class IncrementalBuilder:
-    """Holds the vault and the site in memory and keeps ``options.out`` equal to a full build."""
+    """Holds the vault and the site in memory and keeps ``options.out`` equal to a full build.
 
-    def __init__(self, options: BuildOptions, *, background_search: bool = True) -> None:
+    ``background_search``: index a moment after the pages (the dev server); otherwise index
+    before ``rebuild`` returns. ``auto_search=False`` leaves it to :meth:`update_search`.
+    """
+
+    def __init__(self, options: BuildOptions, *, background_search: bool = True,
+                 auto_search: bool = True) -> None:
         self.options = options
         self.background_search = background_search
+        self.auto_search = auto_search
         self.vault: Vault | None = None
         self.load_problems: dict[str, list[Diagnostic]] = {}
         self.parsed: dict[str, ParsedNote] = {}
         self.cache = ParseCache(cache_path(options))
-        self.state = _State()
+        self.resolver = IncrementalResolver(options)
+        self.pages = PageStore()
         self.resolved: ResolvedVault | None = None
         self.course: Course | None = None
         self.files: dict[str, bytes] = {}
         self.diagnostics: list[Diagnostic] = []
         self._search_files: dict[str, bytes] = {}
+        self._documents: dict[str, tuple[Note, str]] = {}
         self._lock = threading.RLock()  # one writer of ``options.out`` at a time
         self._generation = 0
-        self._search_thread: threading.Thread | None = None
-        self._search_wanted = threading.Event()
-        self._search_idle = threading.Event()
-        self._search_idle.set()
-        self._closing = False
+        self._diagnostics_key: tuple[list[Diagnostic], ...] | None = None
+        self._final_diagnostics: list[Diagnostic] = []
+        self.search = BackgroundSearch(self.update_search)
 
     # -- entry points ----------------------------------------------------------------------
 
@@ -112,16 +93,14 @@ class IncrementalBuilder:
         """Load everything, build the whole site (search included) and write it."""
         started = time.perf_counter()
         check_output_folder(self.options.out)
-        vault, problems = load_vault(self.options.vault)
-        self.vault = vault
-        self.load_problems = defaultdict(list)
-        for problem in problems:
-            self.load_problems[problem.file].append(problem)
-        self.parsed = parse_notes(vault.notes, self.cache, workers=self.options.workers)
+        self._load()
+        self.parsed = parse_notes(self.vault.notes if self.vault else [], self.cache,
+                                  workers=self.options.workers)
         self.cache.save({p.digest for p in self.parsed.values()})
-        self.state = _State()
+        self.resolver = IncrementalResolver(self.options)
+        self.pages = PageStore()
         with self._lock:
-            files, pages = self._assemble()
+            files, pages = self._assemble(None)
             self._search_files = self._search_index()
             files = self._with_search(files)
             existing = self._existing_outputs()
@@ -137,20 +116,22 @@ class IncrementalBuilder:
     def rebuild(self, paths: set[Path], *, theme_changed: bool = False) -> Rebuild:
         """Apply changed files (absolute or vault-relative paths) and write what differs."""
         started = time.perf_counter()
-        changed = self._apply(paths)
+        changed, rescanned = self._apply(paths)
         if theme_changed:
             changed.append("(theme)")
         before = set(self.diagnostics)
         with self._lock:
-            files, pages = self._assemble()
+            files, pages = self._assemble(None if rescanned or theme_changed else set(changed))
             files = self._with_search(files)
             remove = set(self.files) - set(files)
             written = write_changed(self.options.out, self._differing(files), remove=remove)
             self.files = files
             self._generation += 1
         self.diagnostics = list(self.resolved.diagnostics if self.resolved else [])
-        if self.background_search:
-            self._request_search()
+        if not self.auto_search:
+            pass
+        elif self.background_search:
+            self.search.request()
         else:
             self.update_search()
         return Rebuild(
@@ -161,24 +142,24 @@ class IncrementalBuilder:
 
     def wait_for_search(self, timeout: float = 60.0) -> None:
         """Block until the search index matches the pages (tests and the benchmark use it)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not self._search_wanted.is_set() and self._search_idle.wait(0.05):
-                if not self._search_wanted.is_set():
-                    return
-        raise TimeoutError("the search index did not catch up in time")
+        self.search.wait(timeout)
 
     def close(self) -> None:
-        self._closing = True
-        self._search_wanted.set()
-        if self._search_thread is not None:
-            self._search_thread.join(timeout=30)
+        self.search.close()
         if self.vault is not None:
             self.cache.save({p.digest for p in self.parsed.values()})
 
     # -- applying changes ------------------------------------------------------------------
 
-    def _apply(self, paths: set[Path]) -> list[str]:
+    def _load(self) -> None:
+        vault, problems = load_vault(self.options.vault)
+        self.vault = vault
+        self.load_problems = defaultdict(list)
+        for problem in problems:
+            self.load_problems[problem.file].append(problem)
+
+    def _apply(self, paths: set[Path]) -> tuple[list[str], bool]:
+        """Read the changed files; return their vault paths and whether the vault was rescanned."""
         assert self.vault is not None, "full_build() first"
         root = Path(self.vault.root)
         rels: set[str] = set()
@@ -197,8 +178,11 @@ class IncrementalBuilder:
                 rescan = True
             rels.add(rel)
         if rescan:
-            return self._rescan(sorted(rels))
+            self._load()
+            self.parsed = parse_notes(self.vault.notes, self.cache, workers=1)
+            return sorted(rels), True
         changed_notes = []
+        added = False
         for rel in sorted(rels):
             self.load_problems.pop(rel, None)
             absolute = root / rel
@@ -210,150 +194,37 @@ class IncrementalBuilder:
                 self.vault.files.pop(rel, None)
                 self.parsed.pop(rel, None)
             else:
+                added = added or rel not in self.vault.files
                 self.vault.files[rel] = found
                 if found.is_note:
                     changed_notes.append(found)
-        self.vault.files = dict(sorted(self.vault.files.items()))
+        if added:
+            self.vault.files = dict(sorted(self.vault.files.items()))
         self.parsed.update(parse_notes(changed_notes, self.cache, workers=1))
-        return sorted(rels)
+        return sorted(rels), False
 
-    def _rescan(self, rels: list[str]) -> list[str]:
-        vault, problems = load_vault(self.options.vault)
-        self.vault = vault
-        self.load_problems = defaultdict(list)
-        for problem in problems:
-            self.load_problems[problem.file].append(problem)
-        self.parsed = parse_notes(vault.notes, self.cache, workers=1)
-        return rels
+    # -- resolve and render ----------------------------------------------------------------
 
-    # -- resolve, reusing what nothing touched ---------------------------------------------
-
-    def _resolve(self) -> ResolvedVault:
-        """What :func:`generator.resolve.resolve_vault` returns, re-rendering few bodies."""
-        assert self.vault is not None
-        vault, parsed, state, options = self.vault, self.parsed, self.state, self.options
-        diagnostics: list[Diagnostic] = []
-        for item in parsed.values():
-            diagnostics.extend(item.diagnostics)
-        home = find_home(vault)
-        overrides = {"base_url": options.base_url, "api_base": options.api_base}
-        config = course_config(parsed.get(home) if home else None, vault, overrides)
-        infos = _note_infos(vault, parsed, home, diagnostics)
-        published = {p: info for p, info in infos.items() if info.published}
-        attachments = {f.path: file_url(f.path) for f in vault.attachments}
-        aliases = {p: string_list(i.parsed.frontmatter.get("aliases")) for p, i in
-                   published.items()}
-        unpublished = [p for p, info in infos.items() if not info.published]
-        index_key = (tuple(published), tuple(attachments),
-                     tuple((p, tuple(a)) for p, a in aliases.items()), tuple(unpublished))
-        index_changed = index_key != state.index_key or state.index is None
-        if index_changed:
-            index = LinkIndex(notes=list(published), attachments=list(attachments),
-                              aliases=aliases, unpublished=unpublished)
-        else:
-            assert state.index is not None
-            index = state.index
-        project_root = options.project_root or Path(vault.root).parent
-        config_key = (config, str(project_root), vault.root)
-        everything = config_key != state.config_key
-        changed_link = _changed(state.infos, infos, note_snapshot)
-        changed_full = changed_link | _changed(
-            state.infos, infos, lambda i: i.parsed.digest if i is not None else None)
-
-        notes: dict[str, Note] = {}
-        backlinks: dict[str, list[Backlink]] = defaultdict(list)
-        tags: dict[str, set[str]] = defaultdict(set)
-        tag_names: dict[str, str] = {}
-        records: dict[str, NoteRecord] = {}
-        for path, info in published.items():
-            record = state.records.get(path)
-            if everything or record is None or not _still_valid(
-                record, info, index, index_changed, changed_link, changed_full
-            ):
-                record = _resolve_note(path, info, index, published, attachments,
-                                       project_root, Path(vault.root))
-            records[path] = record
-            diagnostics.extend(record.diagnostics)
-            for link, fact in zip(record.links, info.parsed.links, strict=True):
-                if link.resolved and link.resolved in published and link.resolved != path:
-                    backlinks[link.resolved].append(Backlink(path, link.line, fact.context))
-            note_tags = _note_tags(info.parsed)
-            for tag in note_tags:
-                tags[tag.casefold()].add(path)
-                tag_names.setdefault(tag.casefold(), tag)
-            fm = info.parsed.frontmatter
-            notes[path] = Note(
-                path=path,
-                title=info.title,
-                slug=info.slug,
-                url=info.url,
-                frontmatter=fm,
-                aliases=string_list(fm.get("aliases")),
-                tags=note_tags,
-                headings=info.parsed.headings,
-                links=record.links,
-                html=record.html,
-                text=info.parsed.text,
-                description=str(fm.get("description") or _first_paragraph(info.parsed.text)),
-                exercises=list(record.exercises),
-                cssclasses=string_list(fm.get("cssclasses")),
-                order=_number(fm.get("order")),
-                kind="home" if path == home else "note",
-            )
-        for target in backlinks:
-            backlinks[target] = sorted(set(backlinks[target]), key=lambda b: (b.source, b.line))
-        state.infos, state.index_key, state.index = infos, index_key, index
-        state.config_key, state.records = config_key, records
-        return ResolvedVault(
-            config=config,
-            notes=notes,
-            attachments=attachments,
-            backlinks=dict(backlinks),
-            tags={tag: sorted(paths) for tag, paths in sorted(tags.items())},
-            tag_names=tag_names,
-            diagnostics=sort_diagnostics(diagnostics),
-            home=home if home in notes else None,
-        )
-
-    # -- render, reusing pages whose inputs are equal --------------------------------------
-
-    def _assemble(self) -> tuple[dict[str, bytes], int]:
+    def _assemble(self, changed: set[str] | None) -> tuple[dict[str, bytes], int]:
         """The whole site in memory, as :func:`generator.build.assemble` makes it."""
         assert self.vault is not None
-        resolved = self._resolve()
-        course, course_problems = build_course(resolved)
-        load_problems = [d for items in self.load_problems.values() for d in items]
-        resolved.diagnostics = sort_diagnostics(
-            [*load_problems, *resolved.diagnostics, *course_problems]
-        )
-        state = self.state
-        theme = load_theme()
-        if theme is not state.theme:
-            state.page_keys, state.pages, state.theme = {}, {}, theme
-        shared = _shared_page_inputs(resolved, course)
-        keys: dict[str, Any] = {}
-        todo: set[str] = set()
-        for path, note in resolved.notes.items():
-            keys[path] = (shared, _page_inputs(resolved, course, note))
-            if state.page_keys.get(path) != keys[path] or path not in state.pages:
-                todo.add(path)
-        outputs = {path: output_path(note) for path, note in resolved.notes.items()}
-        rendered = render_site(resolved, course, only={outputs[p] for p in todo}, search=False)
-        pages = {p: (outputs[p], rendered[outputs[p]]) if p in todo else state.pages[p]
-                 for p in sorted(resolved.notes)}
-        state.page_keys, state.pages = keys, pages
-        files: dict[str, bytes] = {}
-        page_outputs = {out for out, _ in pages.values()}
-        for name, data in rendered.items():
-            if name in theme.asset_files:
-                files[name] = data
-        for out, data in pages.values():
-            files[out] = data
-        for name, data in rendered.items():
-            if name not in theme.asset_files and name not in page_outputs:
-                files[name] = data
+        resolved, change = self.resolver.resolve(self.vault, self.parsed, changed)
+        course = self.course
+        if course is None or change.full or change.shown or change.tags:
+            course, _ = build_course(resolved)
+        key = (resolved.diagnostics, course.diagnostics, *self.load_problems.values())
+        known = self._diagnostics_key
+        if known is None or len(known) != len(key) or any(
+                a is not b for a, b in zip(key, known, strict=True)):
+            load_problems = [d for items in self.load_problems.values() for d in items]
+            self._final_diagnostics = cap_repeats(
+                sort_diagnostics([*load_problems, *resolved.diagnostics, *course.diagnostics])
+            )
+            self._diagnostics_key = key
+        resolved.diagnostics = self._final_diagnostics
+        files, pages = self.pages.assemble(resolved, course, change)
         self.resolved, self.course = resolved, course
-        return files, len(todo)
+        return files, pages
 
     def _with_search(self, files: dict[str, bytes]) -> dict[str, bytes]:
         files = {**files, **self._search_files}
@@ -382,15 +253,26 @@ class IncrementalBuilder:
 
     # -- search, a moment after the pages --------------------------------------------------
 
+    def _documents_now(self) -> dict[str, str]:
+        """Every page's search document, reusing those of unchanged notes."""
+        if self.resolved is None:
+            return {}
+        documents: dict[str, tuple[Note, str]] = {}
+        for path, note in self.resolved.notes.items():
+            known = self._documents.get(path)
+            documents[path] = known if known is not None and known[0] is note else (
+                note, search_document(note))
+        self._documents = documents
+        return {output_path(note): text for note, text in documents.values()}
+
     def _search_index(self) -> dict[str, bytes]:
-        assert self.resolved is not None
-        return build_search_index(search_documents(self.resolved))
+        return build_search_index(self._documents_now())
 
     def update_search(self) -> list[str]:
         """Index the current pages and write the search files that changed."""
         with self._lock:
             generation = self._generation
-            documents = search_documents(self.resolved) if self.resolved else {}
+            documents = self._documents_now()
         index = build_search_index(documents)
         with self._lock:
             if generation != self._generation:
@@ -399,32 +281,7 @@ class IncrementalBuilder:
             self._search_files = index
             files = {k: v for k, v in self.files.items() if not k.startswith(SEARCH_DIR)}
             self.files = self._with_search(files)
-            changed = {k: v for k, v in index.items()}
-            return write_changed(self.options.out, changed, remove=stale - set(self.files))
-
-    def _request_search(self) -> None:
-        self._search_idle.clear()
-        self._search_wanted.set()
-        if self._search_thread is None or not self._search_thread.is_alive():
-            self._search_thread = threading.Thread(
-                target=self._search_loop, name="coursegen-search", daemon=True
-            )
-            self._search_thread.start()
-
-    def _search_loop(self) -> None:
-        while not self._closing:
-            if not self._search_wanted.wait(0.5):
-                continue
-            self._search_wanted.clear()
-            if self._closing:
-                break
-            try:
-                self.update_search()
-            except Exception as exc:  # search is a convenience; never take the loop down
-                print(f"search index not updated: {exc}", flush=True)
-            if not self._search_wanted.is_set():
-                self._search_idle.set()
-        self._search_idle.set()
+            return write_changed(self.options.out, dict(index), remove=stale - set(self.files))
 
 
 def _vault_file(rel: str) -> bool:
@@ -436,101 +293,4 @@ def _vault_file(rel: str) -> bool:
     return bool(name) and not name.startswith(".") and not name.endswith("~")
 
 
-def _changed(before: dict[str, NoteInfo], after: dict[str, NoteInfo], key: Any) -> set[str]:
-    changed = set()
-    for path in before.keys() | after.keys():
-        if key(before.get(path)) != key(after.get(path)):
-            changed.add(path)
-    return changed
-
-
-def _still_valid(
-    record: NoteRecord,
-    info: NoteInfo,
-    index: LinkIndex,
-    index_changed: bool,
-    changed_link: set[str],
-    changed_full: set[str],
-) -> bool:
-    if record.volatile or record.digest != info.parsed.digest:
-        return False
-    if not record.link_deps.isdisjoint(changed_link) or not record.full_deps.isdisjoint(
-        changed_full
-    ):
-        return False
-    if index_changed:
-        for (target, source, options), answer in record.queries.items():
-            if index.resolve(target, source, **dict(options)) != answer:
-                return False
-    return True
-
-
-def _resolve_note(
-    path: str,
-    info: NoteInfo,
-    index: LinkIndex,
-    published: dict[str, NoteInfo],
-    attachments: dict[str, str],
-    project_root: Path,
-    vault_root: Path,
-) -> NoteRecord:
-    record = NoteRecord(digest=info.parsed.digest, links=[], html="", exercises=[],
-                        diagnostics=[])
-    context, rec_index, rec_notes = recording_context(
-        index, published, attachments, project_root, vault_root, record
-    )
-    record.links = [
-        _resolve_fact(fact, path, rec_index, rec_notes, record.diagnostics)
-        for fact in info.parsed.links
-    ]
-    record.link_deps.add(path)
-    record.full_deps.add(path)
-    hooks = RecordingHooks(context, page_path=path)
-    hooks.record = record
-    record.html = hooks.render_note(path)
-    record.exercises = hooks.exercise_ids
-    return record
-
-
-def _shared_page_inputs(vault: ResolvedVault, course: Course) -> Any:
-    """Inputs every note page shows: course title, sidebar, api base."""
-    sidebar = tuple(
-        (chapter.number, chapter.title, tuple(
-            (lesson.index, lesson.label, lesson.path, vault.notes[lesson.path].title,
-             vault.notes[lesson.path].url, tuple(vault.notes[lesson.path].exercises))
-            for lesson in chapter.lessons
-        ))
-        for chapter in course.chapters
-    )
-    return (course.title, course.home, vault.config, sidebar)
-
-
-def _page_inputs(vault: ResolvedVault, course: Course, note: Note) -> Any:
-    """Everything the page of ``note`` shows besides the shared inputs."""
-
-    def shown(path: str | None) -> Any:
-        if path is None or path not in vault.notes:
-            return None
-        other = vault.notes[path]
-        lesson = course.lesson(path)
-        return (path, other.title, other.url, lesson)
-
-    lesson = course.lesson(note.path)
-    chapter = course.chapter(lesson.chapter) if lesson else None
-    prev_lesson = course.previous(note.path)
-    next_lesson = course.next(note.path)
-    backlinks = tuple(
-        (b, shown(b.source)) for b in vault.backlinks.get(note.path, [])
-    )
-    tags = tuple((t, vault.tag_names.get(t.lower())) for t in note.tags)
-    exercises: Any = None
-    if note.path == course.home:
-        exercises = tuple(
-            tuple(vault.notes[item.path].exercises) for item in course.lessons
-        )
-    return (
-        note, lesson, (chapter.number, chapter.title) if chapter else None,
-        shown(prev_lesson.path if prev_lesson else None),
-        shown(next_lesson.path if next_lesson else None),
-        len(course.lessons), backlinks, tags, exercises,
-    )
+__all__ = ["Change", "IncrementalBuilder", "Rebuild"]

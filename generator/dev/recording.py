@@ -20,6 +20,7 @@ from generator.embeds_render import PageHooks, RenderContext
 from generator.fences import INCLUDE_MARK
 from generator.linkindex import LinkIndex, Resolution
 from generator.model import Link
+from generator.resolve import _resolve_fact
 
 if TYPE_CHECKING:
     from generator.resolve import NoteInfo
@@ -120,3 +121,31 @@ def note_snapshot(info: NoteInfo | None) -> Any:
     parsed = info.parsed
     return (info.title, info.slug, info.url, info.published, tuple(parsed.headings),
             tuple(parsed.block_ids))
+
+
+def resolve_note(
+    path: str,
+    info: NoteInfo,
+    index: LinkIndex,
+    published: dict[str, NoteInfo],
+    attachments: dict[str, str],
+    project_root: Path,
+    vault_root: Path,
+) -> NoteRecord:
+    """Resolve one published note's links and render its body, recording what they read."""
+    record = NoteRecord(digest=info.parsed.digest, links=[], html="", exercises=[],
+                        diagnostics=[])
+    context, rec_index, rec_notes = recording_context(
+        index, published, attachments, project_root, vault_root, record
+    )
+    record.links = [
+        _resolve_fact(fact, path, rec_index, rec_notes, record.diagnostics)
+        for fact in info.parsed.links
+    ]
+    record.link_deps.add(path)
+    record.full_deps.add(path)
+    hooks = RecordingHooks(context, page_path=path)
+    hooks.record = record
+    record.html = hooks.render_note(path)
+    record.exercises = hooks.exercise_ids
+    return record

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from markupsafe import Markup
 from pygments.formatters import HtmlFormatter
 
 THEME_DIR = Path(__file__).resolve().parent
@@ -56,6 +58,7 @@ def _load(theme_dir: Path, signature: tuple[tuple[str, int, int], ...]) -> Theme
         undefined=StrictUndefined,
         auto_reload=False,
     )
+    env.filters["header_lines"] = header_lines
     sources: dict[str, bytes] = {}
     static = theme_dir / "static"
     if static.is_dir():
@@ -83,3 +86,28 @@ def code_highlight_css() -> str:
         '[data-theme="dark"] .highlight'
     )
     return f"/* light: {LIGHT_CODE_STYLE} */\n{light}\n/* dark: {DARK_CODE_STYLE} */\n{dark}\n"
+
+
+# "Links: [[a]]", "Ref: https://…", "Tags: #x", "Rel: [[b]]": the label lines many vaults open a
+# note with. Obsidian shows them as a paragraph of hard-broken lines; the site shows a key list.
+_FIRST_PARAGRAPH = re.compile(r"\A(\s*)<p>(.*?)</p>", re.DOTALL)
+_LABEL_LINE = re.compile(r"([A-Z][A-Za-z ]{0,15}):\s+(\S.*)", re.DOTALL)
+_BREAK = re.compile(r"<br\s*/?>\s*")
+
+
+def header_lines(body: str) -> Markup:
+    """The note body with a leading paragraph of two or more ``Label: value`` lines shown as a
+    definition list (``dl.note-links``); any other body is returned as it is."""
+    match = _FIRST_PARAGRAPH.match(body)
+    if match is not None:
+        lines = _BREAK.split(match.group(2).strip())
+        pairs = [_LABEL_LINE.fullmatch(line.strip()) for line in lines]
+        if len(pairs) >= 2 and all(pairs):
+            rows = "".join(
+                f'<div class="note-links-row"><dt>{m.group(1)}</dt><dd>{m.group(2)}</dd></div>'
+                for m in pairs
+                if m is not None
+            )
+            html = f'{match.group(1)}<dl class="note-links">{rows}</dl>{body[match.end():]}'
+            return Markup(html)  # the renderer's HTML, already safe
+    return Markup(body)

@@ -7,6 +7,7 @@ Problems become diagnostics on the note being rendered, at the fence line plus t
 from __future__ import annotations
 
 import json
+import re
 import weakref
 from dataclasses import dataclass, field
 from html import escape
@@ -167,12 +168,36 @@ def _exercise_html(hooks: PageHooks, exercise: Exercise) -> str:
     ]
     if exercise.hint:
         parts.append(f'<details class="exercise-hint tryit-static"><summary>Hint</summary>'
-                     f"<p>{escape(exercise.hint)}</p></details>")
+                     f"<p>{hint_html(exercise.hint)}</p></details>")
     if solution is not None:
         parts.append(f'<details class="exercise-solution tryit-static"><summary>Solution'
                      f"</summary>{_request_code(solution)}</details>")
     parts.append("</section>\n")
     return "".join(parts)
+
+
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_EMPHASIS = re.compile(r"(?<![\w*])[*_](?=\S)(.+?)(?<=\S)[*_](?![\w*])")
+
+
+def hint_html(text: str) -> str:
+    """A hint as HTML: everything escaped, then `code`, **strong** and *emphasis* spans.
+
+    Hints are a line or two of plain prose; raw HTML in them stays text."""
+    pieces: list[str] = []
+    last = 0
+    for match in _CODE_SPAN.finditer(text):
+        pieces.append(_emphasis(escape(text[last:match.start()], quote=False)))
+        pieces.append(f"<code>{escape(match.group(2).strip(), quote=False)}</code>")
+        last = match.end()
+    pieces.append(_emphasis(escape(text[last:], quote=False)))
+    return "".join(pieces).strip()
+
+
+def _emphasis(html: str) -> str:
+    html = _STRONG.sub(r"<strong>\1</strong>", html)
+    return _EMPHASIS.sub(r"<em>\1</em>", html)
 
 
 def _title(title: str | None) -> str:

@@ -122,27 +122,41 @@
     });
     svg.appendChild(lines);
     var group = el("g", { class: "graph-nodes" });
+    // Labels sit in their own layer above every node, so no circle covers a name. Crowded graphs
+    // show the best-connected names and the rest on hover or keyboard focus.
+    var labelLayer = el("g", { class: "graph-labels", "aria-hidden": "true" });
+    var ranked = graph.nodes.slice().sort(function (a, b) { return b.degree - a.degree; });
+    var always = {};
+    var budget = labels ? graph.nodes.length : (mode === "all" ? 12 : 0);
+    ranked.slice(0, budget).forEach(function (node) { always[node.slug] = true; });
+    var crowded = graph.nodes.length > 30;
     graph.nodes.forEach(function (node) {
       var link = el("a", { href: new URL(node.note.url, rootUrl).href, class: "graph-node" +
         (node.slug === current ? " current" : "") + (node.note.lesson ? " lesson" : " concept") });
-      var crowded = graph.nodes.length > 30;
       var radius = crowded ? Math.min(3 + Math.sqrt(node.degree), 7) : Math.min(4 + Math.sqrt(node.degree) * 1.5, 11);
       link.appendChild(el("circle", { cx: node.x.toFixed(1), cy: node.y.toFixed(1), r: radius.toFixed(1) }));
       var title = el("title", {});
       title.textContent = node.note.title;
       link.appendChild(title);
-      if (labels || node.slug === current) {
-        // Labels near the sides grow inwards so they stay inside the box.
-        var anchor = node.x < width * 0.3 ? "start" : node.x > width * 0.7 ? "end" : "middle";
-        var dx = anchor === "start" ? -radius : anchor === "end" ? radius : 0;
-        var text = el("text", { x: (node.x + dx).toFixed(1), y: (node.y + radius + 11).toFixed(1), "text-anchor": anchor });
-        var max = mode === "all" ? 28 : 22;
-        text.textContent = node.note.title.length > max ? node.note.title.slice(0, max - 1) + "…" : node.note.title;
-        link.appendChild(text);
-      }
+      // Labels near the sides grow inwards so they stay inside the box.
+      var anchor = node.x < width * 0.3 ? "start" : node.x > width * 0.7 ? "end" : "middle";
+      var dx = anchor === "start" ? -radius : anchor === "end" ? radius : 0;
+      var shown = always[node.slug] || node.slug === current;
+      var text = el("text", { x: (node.x + dx).toFixed(1), y: (node.y + radius + 11).toFixed(1), "text-anchor": anchor,
+                              class: shown ? "shown" : "" });
+      var max = mode === "all" ? 28 : 22;
+      text.textContent = node.note.title.length > max ? node.note.title.slice(0, max - 1) + "…" : node.note.title;
+      labelLayer.appendChild(text);
+      function on() { text.classList.add("active"); labelLayer.appendChild(text); }
+      function off() { text.classList.remove("active"); }
+      link.addEventListener("mouseenter", on);
+      link.addEventListener("focus", on);
+      link.addEventListener("mouseleave", off);
+      link.addEventListener("blur", off);
       group.appendChild(link);
     });
     svg.appendChild(group);
+    svg.appendChild(labelLayer);
     container.textContent = "";
     container.appendChild(svg);
   }

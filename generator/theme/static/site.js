@@ -24,6 +24,11 @@
     sidebar.addEventListener("click", function (event) {
       if (event.target.closest && event.target.closest("a")) set(false);
     });
+    // A click on the dimmed page beside the open menu closes it.
+    document.addEventListener("click", function (event) {
+      if (!body.classList.contains("menu-open") || !event.target.closest) return;
+      if (!event.target.closest("#sidebar, .menu-button")) set(false);
+    });
     var current = sidebar.querySelector("[aria-current]");
     if (current && current.scrollIntoView && sidebar.scrollHeight > sidebar.clientHeight) {
       current.scrollIntoView({ block: "center" });
@@ -291,6 +296,18 @@
           link.appendChild(label);
         } else if (!done && label) { label.remove(); }
       }
+    });
+    // The home note's outline ticks the same lessons as the sidebar (same page, same href).
+    document.querySelectorAll(".note-body li > .lesson-number + a.internal").forEach(function (link) {
+      var href = link.getAttribute("href");
+      var lesson = null;
+      document.querySelectorAll("#sidebar .lesson[data-exercises] > a").forEach(function (a) {
+        if (a.getAttribute("href") === href) lesson = a.parentNode;
+      });
+      if (!lesson) return;
+      var done = lesson.classList.contains("done");
+      link.parentNode.classList.toggle("done", done);
+      if (done) link.setAttribute("title", "All exercises solved"); else link.removeAttribute("title");
     });
     document.querySelectorAll(".progress-summary[data-exercises]").forEach(function (el) {
       var list = ids(el);

@@ -91,12 +91,34 @@
       text: "↺" }, []);
     reset.appendChild(el("span", { className: "visually-hidden", text: "Reset the API address" }));
     var label = el("label", { for: inputId, className: "api-label", text: "API" });
+    // On phones the address folds behind this button (CSS shows one or the other).
+    var toggleDot = el("span", { className: "api-toggle-dot", "data-state": "unknown", "aria-hidden": "true" });
+    var toggle = el("button", { type: "button", className: "api-toggle", "aria-expanded": "false",
+      "aria-controls": "api-edit", title: "Where the demo API is" }, [toggleDot, "API"]);
+    var shownStatus = el("p", { className: "api-edit-status", "aria-hidden": "true" });
+    var edit = el("span", { id: "api-edit", className: "api-edit" }, [
+      el("span", { className: "api-edit-label", "aria-hidden": "true", text: "Demo API address" }),
+      input, reset, shownStatus
+    ]);
     control.textContent = "";
     control.appendChild(dot);
     control.appendChild(label);
-    control.appendChild(input);
-    control.appendChild(reset);
+    control.appendChild(toggle);
+    control.appendChild(edit);
     control.appendChild(status);
+
+    function setOpen(open) {
+      control.classList.toggle("open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) input.focus();
+    }
+    toggle.addEventListener("click", function () { setOpen(!control.classList.contains("open")); });
+    control.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && control.classList.contains("open")) { setOpen(false); toggle.focus(); }
+    });
+    document.addEventListener("click", function (event) {
+      if (control.classList.contains("open") && !control.contains(event.target)) setOpen(false);
+    });
 
     function refreshReset() { reset.hidden = storageGet(BASE_KEY) === null; }
     function commit() {
@@ -120,12 +142,14 @@
     });
     health.listeners.push(function (state) {
       dot.setAttribute("data-state", state);
+      toggleDot.setAttribute("data-state", state);
       var where = shownBase(apiBase());
       var text = state === "up" ? "The demo API answers at " + where
         : state === "down" ? "The demo API is not answering at " + where : "Checking the demo API";
       dot.setAttribute("title", text);
       control.setAttribute("title", text);
       status.textContent = text;
+      shownStatus.textContent = text + ".";
     });
     refreshReset();
   }
@@ -340,7 +364,9 @@
       if (hintButton) buttons.appendChild(hintButton);
       if (solutionButton) buttons.appendChild(solutionButton);
       if (data.hint) {
-        hintBox = el("div", { className: "exercise-hint-box", hidden: true }, [el("strong", { text: "Hint: " }), data.hint]);
+        hintBox = el("div", { className: "exercise-hint-box", hidden: true }, [el("strong", { text: "Hint: " })]);
+        var builtHint = block.querySelector(".exercise-hint.tryit-static > :not(summary)");
+        hintBox.appendChild(builtHint ? builtHint.cloneNode(true) : document.createTextNode(data.hint));
         hintButton.addEventListener("click", function () { reveal(hintBox, hintButton); });
       }
       if (data.solution) {

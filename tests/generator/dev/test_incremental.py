@@ -40,9 +40,9 @@ def edit(dev: IncrementalBuilder, name: str, text: str | None) -> list[str]:
 def test_rebuild_text_edit_reuses_linking_bodies_rerenders_embedders(
     builder: IncrementalBuilder,
 ) -> None:
-    before = dict(builder.state.records)
+    before = dict(builder.resolver.state.records)
     written = edit(builder, "A.md", "# A\n\n## Part\n\nBeta text.\n")
-    after = builder.state.records
+    after = builder.resolver.state.records
     assert after["B.md"] is before["B.md"] and after["D.md"] is before["D.md"]
     assert after["C.md"] is not before["C.md"] and "Beta text." in after["C.md"].html
     assert "a/index.html" in written and "c/index.html" in written
@@ -52,9 +52,9 @@ def test_rebuild_text_edit_reuses_linking_bodies_rerenders_embedders(
 def test_rebuild_title_change_rerenders_linkers_and_navigation(
     builder: IncrementalBuilder,
 ) -> None:
-    before = dict(builder.state.records)
+    before = dict(builder.resolver.state.records)
     written = edit(builder, "A.md", "---\ntitle: Apples\n---\n# A\n\n## Part\n\nAlpha text.\n")
-    assert builder.state.records["B.md"] is not before["B.md"]
+    assert builder.resolver.state.records["B.md"] is not before["B.md"]
     assert b"Apples" in (builder.options.out / "d" / "index.html").read_bytes()
     # A is a lesson: every page's sidebar shows its title
     assert {"a/index.html", "b/index.html", "d/index.html", "index.html"} <= set(written)

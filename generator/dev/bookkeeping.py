@@ -1,0 +1,123 @@
+"""Bookkeeping for :mod:`generator.dev.resolver`: who read which note, backlinks by source,
+tags, and the :class:`Note` a full resolve would make of a note."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from generator.dev.recording import NoteRecord
+from generator.frontmatter import is_published, string_list
+from generator.linkindex import LinkIndex
+from generator.model import Backlink, Note
+from generator.parse import ParsedNote
+from generator.resolve import NoteInfo, _first_paragraph, _number, _slug
+
+if TYPE_CHECKING:
+    from generator.dev.resolver import ResolveState
+
+Contribution = list[tuple[str, Backlink]]  # (target, backlink) a source adds
+
+
+def _published(item: ParsedNote) -> bool:
+    return is_published(item.frontmatter)
+
+
+def _base_slug(path: str, info: NoteInfo, home: str | None) -> str:
+    return "index" if path == home else _slug(path, info.parsed.frontmatter)
+
+
+def _changed(before: dict[str, NoteInfo], after: dict[str, NoteInfo], key: Any) -> set[str]:
+    changed = set()
+    for path in before.keys() | after.keys():
+        if key(before.get(path)) != key(after.get(path)):
+            changed.add(path)
+    return changed
+
+
+def _still_valid(
+    record: NoteRecord,
+    info: NoteInfo,
+    index: LinkIndex,
+    index_changed: bool,
+    changed_link: set[str],
+    changed_full: set[str],
+) -> bool:
+    if record.volatile or record.digest != info.parsed.digest:
+        return False
+    if not record.link_deps.isdisjoint(changed_link) or not record.full_deps.isdisjoint(
+        changed_full
+    ):
+        return False
+    if index_changed:
+        for (target, source, options), answer in record.queries.items():
+            if index.resolve(target, source, **dict(options)) != answer:
+                return False
+    return True
+
+
+def _add_users(state: ResolveState, path: str, record: NoteRecord) -> None:
+    for dep in record.link_deps:
+        state.link_users[dep].add(path)
+    for dep in record.full_deps:
+        state.full_users[dep].add(path)
+
+
+def _remove_users(state: ResolveState, path: str, record: NoteRecord) -> None:
+    for dep in record.link_deps:
+        state.link_users[dep].discard(path)
+    for dep in record.full_deps:
+        state.full_users[dep].discard(path)
+
+
+def _contribution(
+    path: str, record: NoteRecord, info: NoteInfo, published: dict[str, NoteInfo]
+) -> Contribution:
+    return [
+        (link.resolved, Backlink(path, link.line, fact.context))
+        for link, fact in zip(record.links, info.parsed.links, strict=True)
+        if link.resolved and link.resolved in published and link.resolved != path
+    ]
+
+
+def _add_incoming(state: ResolveState, path: str, contribution: Contribution) -> None:
+    for target, backlink in contribution:
+        state.incoming[target].setdefault(path, []).append(backlink)
+
+
+def _sorted_backlinks(sources: dict[str, list[Backlink]]) -> list[Backlink]:
+    return sorted({b for items in sources.values() for b in items},
+                  key=lambda b: (b.source, b.line))
+
+
+def _tags(note_tags: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, str]]:
+    tags: dict[str, set[str]] = defaultdict(set)
+    tag_names: dict[str, str] = {}
+    for path, names in note_tags.items():
+        for tag in names:
+            tags[tag.casefold()].add(path)
+            tag_names.setdefault(tag.casefold(), tag)
+    return {tag: sorted(paths) for tag, paths in sorted(tags.items())}, tag_names
+
+
+def _note(path: str, info: NoteInfo, record: NoteRecord, tags: list[str], home: str | None
+          ) -> Note:
+    fm = info.parsed.frontmatter
+    return Note(
+        path=path,
+        title=info.title,
+        slug=info.slug,
+        url=info.url,
+        frontmatter=fm,
+        aliases=string_list(fm.get("aliases")),
+        tags=tags,
+        headings=info.parsed.headings,
+        links=record.links,
+        html=record.html,
+        text=info.parsed.text,
+        description=str(fm.get("description") or _first_paragraph(info.parsed.text)),
+        exercises=list(record.exercises),
+        cssclasses=string_list(fm.get("cssclasses")),
+        order=_number(fm.get("order")),
+        kind="home" if path == home else "note",
+    )

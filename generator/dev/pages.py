@@ -1,0 +1,227 @@
+"""The render side of the dev loop: which pages an edit can change, and only those rendered.
+
+A page is rendered again when its inputs differ from the last time. Comparing the inputs of
+every page after every edit would cost as much as a small build, so after a fast resolve
+only the candidates named by :class:`generator.dev.resolver.Change` are compared; a full
+resolve, a theme change or a change to what every page shows (the sidebar) widens that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.course import Course, tag_output_dir
+from generator.dev.resolver import Change
+from generator.diagnostics import Diagnostic
+from generator.model import Note, ResolvedVault
+from generator.render import (
+    content_index_diagnostics,
+    content_index_document,
+    content_index_entry,
+    generated_pages,
+    output_path,
+    render_pages,
+    sitemap,
+)
+from generator.theme import load_theme
+
+
+@dataclass
+class PageStore:
+    """The rendered site kept between rebuilds, with the inputs each page was made from."""
+
+    theme: object | None = None
+    shared_key: Any = None
+    note_keys: dict[str, Any] = field(default_factory=dict)  # note path -> page inputs
+    note_pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # -> (out, bytes)
+    generated_keys: dict[str, Any] = field(default_factory=dict)  # out -> page inputs
+    generated: dict[str, bytes] = field(default_factory=dict)
+    entries: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (slug, json)
+    order: list[str] = field(default_factory=list)  # note paths by slug
+    content: bytes = b""
+    diagnostic_json: dict[Diagnostic, str] = field(default_factory=dict)
+    diagnostics_key: tuple[list[Diagnostic], list[Diagnostic]] | None = None
+    diagnostics_part: str = ""
+    course: Course | None = None
+    cards: dict[str, Any] = field(default_factory=dict)  # note path -> what lists show of it
+
+    def assemble(
+        self, vault: ResolvedVault, course: Course, change: Change
+    ) -> tuple[dict[str, bytes], int]:
+        """Every file of the site but search and attachments; and how many notes rendered."""
+        theme = load_theme()
+        if theme is not self.theme:
+            self.theme, self.note_keys, self.generated_keys = theme, {}, {}
+            self.shared_key = None  # every page again
+            change = Change(full=True)
+        shared = shared_page_inputs(vault, course)
+        everything = shared != self.shared_key
+        self.shared_key = shared
+        todo = self._note_todo(vault, course, change, everything)
+        if change.full or everything or course is not self.course or not self.generated_keys:
+            generated_keys = generated_page_inputs(vault, course)
+            self.cards = {p: card(vault, course, p) for p in vault.notes}
+            redo = {out for out, key in generated_keys.items()
+                    if everything or self.generated_keys.get(out) != key or key is None
+                    or out not in self.generated}
+        else:  # the same course: only lists showing a changed card can differ
+            generated_keys = self.generated_keys
+            redo = {out for out, key in generated_keys.items() if key is None}
+            for path in change.notes:
+                shown = card(vault, course, path)
+                if shown != self.cards.get(path):
+                    self.cards[path] = shown
+                    redo |= {"concepts/index.html", "index.html"} | {
+                        tag_output_dir(tag.casefold().lower()) + "index.html"
+                        for tag in vault.notes[path].tags}
+            redo &= set(generated_keys)
+        self.course = course
+        rendered = render_pages(vault, course, notes=todo, generated=redo)
+        self.note_pages = {
+            path: (output_path(note), rendered[output_path(note)]) if path in todo
+            else self.note_pages[path]
+            for path, note in sorted(vault.notes.items())
+        }
+        self.generated = {out: rendered[out] if out in redo else self.generated[out]
+                          for out in generated_keys}
+        self.generated_keys = generated_keys
+        self._content_index(vault, course, change)
+        assert isinstance(theme.asset_files, dict)
+        files: dict[str, bytes] = dict(theme.asset_files)
+        for out, data in self.note_pages.values():
+            files[out] = data
+        files.update(self.generated)
+        files["content-index.json"] = self.content
+        if vault.config.base_url:
+            files["sitemap.xml"] = sitemap(vault, course)
+        return files, len(todo)
+
+    def _note_todo(
+        self, vault: ResolvedVault, course: Course, change: Change, everything: bool
+    ) -> set[str]:
+        notes = vault.notes
+        if everything:
+            self.note_keys = {}  # filled again as pages are compared
+            return set(notes)
+        if change.full or change.tags:
+            candidates = set(notes)
+        else:
+            candidates = change.notes | change.backlinks | change.outgoing
+            for path in change.shown:
+                for neighbour in (course.previous(path), course.next(path)):
+                    if neighbour is not None:
+                        candidates.add(neighbour.path)
+        self.note_keys = {p: k for p, k in self.note_keys.items() if p in notes}
+        todo = {p for p in notes if p not in self.note_pages}
+        for path in candidates:
+            if path not in notes:
+                continue
+            key = page_inputs(vault, course, notes[path])
+            if self.note_keys.get(path) != key:
+                todo.add(path)
+            self.note_keys[path] = key
+        return todo
+
+    def _content_index(self, vault: ResolvedVault, course: Course, change: Change) -> None:
+        notes = vault.notes
+        if change.full or not self.entries:
+            self.entries = {p: (n.slug, content_index_entry(n, vault, course))
+                            for p, n in notes.items()}
+            self.order = sorted(self.entries, key=lambda p: self.entries[p][0])
+        else:
+            for path in change.notes | change.backlinks:
+                if path in notes:
+                    self.entries[path] = (notes[path].slug,
+                                          content_index_entry(notes[path], vault, course))
+        by_slug: dict[str, str] = {}
+        for path in self.order:
+            slug, entry = self.entries[path]
+            by_slug[slug] = entry
+        key = (vault.diagnostics, course.diagnostics)
+        if self.diagnostics_key is None or any(a is not b for a, b in
+                                               zip(key, self.diagnostics_key, strict=True)):
+            memo = {d: self.diagnostic_json[d] for d in vault.diagnostics
+                    if d in self.diagnostic_json}
+            self.diagnostics_part = content_index_diagnostics(vault, course, memo=memo)
+            self.diagnostic_json, self.diagnostics_key = memo, key
+        self.content = content_index_document(list(by_slug.values()), self.diagnostics_part)
+
+
+def shared_page_inputs(vault: ResolvedVault, course: Course) -> Any:
+    """Inputs every page shows: course title, sidebar, api base."""
+    sidebar = tuple(
+        (chapter.number, chapter.title, tuple(
+            (lesson.index, lesson.label, lesson.path, vault.notes[lesson.path].title,
+             vault.notes[lesson.path].url, tuple(vault.notes[lesson.path].exercises))
+            for lesson in chapter.lessons
+        ))
+        for chapter in course.chapters
+    )
+    return (course.title, course.home, vault.config, sidebar)
+
+
+def page_inputs(vault: ResolvedVault, course: Course, note: Note) -> Any:
+    """Everything the page of ``note`` shows besides the shared inputs."""
+
+    def shown(path: str | None) -> Any:
+        if path is None or path not in vault.notes:
+            return None
+        other = vault.notes[path]
+        lesson = course.lesson(path)
+        return (path, other.title, other.url, lesson)
+
+    lesson = course.lesson(note.path)
+    chapter = course.chapter(lesson.chapter) if lesson else None
+    prev_lesson = course.previous(note.path)
+    next_lesson = course.next(note.path)
+    backlinks = tuple(
+        (b, shown(b.source)) for b in vault.backlinks.get(note.path, [])
+    )
+    tags = tuple((t, vault.tag_names.get(t.lower())) for t in note.tags)
+    exercises: Any = None
+    if note.path == course.home:
+        exercises = tuple(
+            tuple(vault.notes[item.path].exercises) for item in course.lessons
+        )
+    return (
+        note, lesson, (chapter.number, chapter.title) if chapter else None,
+        shown(prev_lesson.path if prev_lesson else None),
+        shown(next_lesson.path if next_lesson else None),
+        len(course.lessons), backlinks, tags, exercises,
+    )
+
+
+def generated_page_inputs(vault: ResolvedVault, course: Course) -> dict[str, Any]:
+    """Each generated page's output path and what it shows besides the shared inputs;
+    ``None`` for a page this function does not know, which is then always rendered."""
+    concepts = tuple(card(vault, course, p) for p in course.concepts)
+    tags = course.tags
+    by_tag: dict[str, Any] = {}
+    for key in sorted(tags):
+        out = tag_output_dir(key) + "index.html"
+        if out in by_tag:
+            continue
+        node = tags[key]
+        parts = key.split("/")
+        parents = tuple(tags["/".join(parts[:i])].name for i in range(1, len(parts)))
+        children = tuple((c, tags[c].name, len(tags[c].notes)) for c in node.children)
+        cards = tuple(card(vault, course, p) for p in node.notes)
+        by_tag[out] = (key, node.name, parents, children, cards)
+    known: dict[str, Any] = {
+        "concepts/index.html": concepts,
+        "tags/index.html": tuple((k, n.name, len(n.notes), tuple(n.children))
+                                 for k, n in sorted(tags.items())),
+        "graph/index.html": (),
+        "404.html": (),
+        "index.html": concepts,
+        **by_tag,
+    }
+    return {out: known.get(out) for out in generated_pages(vault, course)}
+
+
+def card(vault: ResolvedVault, course: Course, path: str) -> Any:
+    """What the lists of notes (concepts, tag pages) show of one note."""
+    note = vault.notes[path]
+    lesson = course.lesson(path)
+    return (path, note.title, note.url, lesson.label if lesson else "", note.description)

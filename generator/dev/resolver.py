@@ -1,0 +1,281 @@
+"""The resolve stage for the dev loop: what :func:`generator.resolve.resolve_vault` returns,
+redoing only the notes an edit can reach.
+
+Two paths. The *fast* one is taken when only existing, non-home notes changed and none of them
+changed what the link index or page addresses depend on (published, aliases, slug): it touches
+the changed notes and the notes that recorded reading them, and patches backlinks and tags.
+Everything else (new, deleted or renamed notes, attachments, the home note) takes the *full*
+path, which still reuses every recorded body whose inputs are unchanged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.build import BuildOptions
+from generator.dev.bookkeeping import (
+    Contribution,
+    _add_incoming,
+    _add_users,
+    _base_slug,
+    _changed,
+    _contribution,
+    _note,
+    _published,
+    _remove_users,
+    _sorted_backlinks,
+    _still_valid,
+    _tags,
+)
+from generator.dev.recording import NoteRecord, note_snapshot, resolve_note
+from generator.diagnostics import Diagnostic, sort_diagnostics
+from generator.frontmatter import string_list
+from generator.linkindex import LinkIndex
+from generator.model import Backlink, ResolvedVault, Vault
+from generator.parse import ParsedNote
+from generator.resolve import (
+    NoteInfo,
+    _note_infos,
+    _note_tags,
+    _title,
+    course_config,
+    find_home,
+)
+from generator.urls import file_url
+
+
+@dataclass
+class Change:
+    """What one resolve changed, for the page layer to decide what to render again."""
+
+    full: bool  # anything may have changed: compare every page's inputs
+    notes: set[str] = field(default_factory=set)  # Note objects replaced (or removed)
+    shown: set[str] = field(default_factory=set)  # notes whose title, url or anchors changed
+    backlinks: set[str] = field(default_factory=set)  # targets whose backlinks changed
+    outgoing: set[str] = field(default_factory=set)  # old and new link targets of ``shown``
+    tags: bool = False  # the tag lists or their display names changed
+
+
+@dataclass
+class ResolveState:
+    """Everything the previous resolve computed that the next one may reuse."""
+
+    infos: dict[str, NoteInfo] = field(default_factory=dict)
+    base_slugs: dict[str, str] = field(default_factory=dict)
+    info_diagnostics: list[Diagnostic] = field(default_factory=list)
+    index_key: Any = None
+    index: LinkIndex | None = None
+    config_key: Any = None
+    records: dict[str, NoteRecord] = field(default_factory=dict)
+    link_users: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    full_users: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    contributions: dict[str, Contribution] = field(default_factory=dict)
+    incoming: dict[str, dict[str, list[Backlink]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    note_tags: dict[str, list[str]] = field(default_factory=dict)
+    resolved: ResolvedVault | None = None
+
+
+class IncrementalResolver:
+    """Keeps a :class:`ResolveState` and turns parsed notes into a :class:`ResolvedVault`."""
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        self.state = ResolveState()
+        self._diagnostics_parts: list[list[Diagnostic]] = []
+        self._sorted_diagnostics: list[Diagnostic] = []
+
+    def resolve(
+        self, vault: Vault, parsed: dict[str, ParsedNote], changed: set[str] | None
+    ) -> tuple[ResolvedVault, Change]:
+        """Resolve after ``changed`` vault paths were applied (None: anything may differ)."""
+        if changed is not None and self.state.resolved is not None:
+            fast = self._fast(vault, parsed, changed)
+            if fast is not None:
+                return fast
+        return self._full(vault, parsed), Change(full=True)
+
+    # -- full path -------------------------------------------------------------------------
+
+    def _full(self, vault: Vault, parsed: dict[str, ParsedNote]) -> ResolvedVault:
+        state, options = self.state, self.options
+        home = find_home(vault)
+        overrides = {"base_url": options.base_url, "api_base": options.api_base}
+        config = course_config(parsed.get(home) if home else None, vault, overrides)
+        info_diagnostics: list[Diagnostic] = []
+        infos = _note_infos(vault, parsed, home, info_diagnostics)
+        published = {p: info for p, info in infos.items() if info.published}
+        attachments = {f.path: file_url(f.path) for f in vault.attachments}
+        aliases = {p: string_list(i.parsed.frontmatter.get("aliases")) for p, i in
+                   published.items()}
+        unpublished = [p for p, info in infos.items() if not info.published]
+        index_key = (tuple(published), tuple(attachments),
+                     tuple((p, tuple(a)) for p, a in aliases.items()), tuple(unpublished))
+        index_changed = index_key != state.index_key or state.index is None
+        if index_changed:
+            index = LinkIndex(notes=list(published), attachments=list(attachments),
+                              aliases=aliases, unpublished=unpublished)
+        else:
+            assert state.index is not None
+            index = state.index
+        project_root = options.project_root or Path(vault.root).parent
+        config_key = (config, str(project_root), vault.root)
+        everything = config_key != state.config_key
+        changed_link = _changed(state.infos, infos, note_snapshot)
+        changed_full = changed_link | _changed(
+            state.infos, infos, lambda i: i.parsed.digest if i is not None else None)
+
+        records: dict[str, NoteRecord] = {}
+        for path, info in published.items():
+            record = state.records.get(path)
+            if everything or record is None or not _still_valid(
+                record, info, index, index_changed, changed_link, changed_full
+            ):
+                record = resolve_note(path, info, index, published, attachments,
+                                      project_root, Path(vault.root))
+            records[path] = record
+        state.infos, state.index_key, state.index = infos, index_key, index
+        state.config_key, state.records = config_key, records
+        state.info_diagnostics = info_diagnostics
+        state.base_slugs = {p: _base_slug(p, info, home) for p, info in infos.items()}
+        state.link_users, state.full_users = defaultdict(set), defaultdict(set)
+        state.contributions, state.incoming = {}, defaultdict(dict)
+        for path, record in records.items():
+            _add_users(state, path, record)
+            contribution = _contribution(path, record, published[path], published)
+            state.contributions[path] = contribution
+            _add_incoming(state, path, contribution)
+        state.note_tags = {p: _note_tags(info.parsed) for p, info in published.items()}
+        notes = {path: _note(path, info, records[path], state.note_tags[path], home)
+                 for path, info in published.items()}
+        backlinks = {target: _sorted_backlinks(sources)
+                     for target, sources in state.incoming.items() if sources}
+        tags, tag_names = _tags(state.note_tags)
+        resolved = ResolvedVault(
+            config=config,
+            notes=notes,
+            attachments=attachments,
+            backlinks=backlinks,
+            tags=tags,
+            tag_names=tag_names,
+            diagnostics=self._diagnostics(parsed, published),
+            home=home if home in notes else None,
+        )
+        state.resolved = resolved
+        return resolved
+
+    # -- fast path -------------------------------------------------------------------------
+
+    def _fast(
+        self, vault: Vault, parsed: dict[str, ParsedNote], changed: set[str]
+    ) -> tuple[ResolvedVault, Change] | None:
+        state = self.state
+        before = state.resolved
+        assert before is not None and state.index is not None
+        home = find_home(vault)
+        if home is None or home != before.home or home in changed:
+            return None
+        new_infos: dict[str, NoteInfo] = {}
+        for path in changed:
+            old = state.infos.get(path)
+            item = parsed.get(path)
+            source = vault.files.get(path)
+            if old is None or item is None or source is None or not source.is_note:
+                return None  # created, deleted, unreadable or not a note: the full path
+            fm = item.frontmatter
+            info = NoteInfo(path, _title(source, fm), old.slug, old.url, item, old.published)
+            if (_base_slug(path, info, home) != state.base_slugs.get(path)
+                    or _published(item) != old.published
+                    or string_list(fm.get("aliases"))
+                    != string_list(old.parsed.frontmatter.get("aliases"))):
+                return None
+            new_infos[path] = info
+        infos = dict(state.infos)
+        infos.update(new_infos)
+        published = {p: info for p, info in infos.items() if info.published}
+        change = Change(full=False)
+        change.shown = {p for p in changed if note_snapshot(state.infos[p]) !=
+                        note_snapshot(infos[p])}
+        redo = {p for p in changed if p in published}
+        for path in change.shown:
+            redo |= state.link_users.get(path, set())
+        for path in changed:
+            redo |= state.full_users.get(path, set())
+        redo |= {p for p, r in state.records.items() if r.volatile}
+        project_root = self.options.project_root or Path(vault.root).parent
+        records = dict(state.records)
+        for path in sorted(redo):
+            if path not in published:
+                continue
+            old_record = records.get(path)
+            record = resolve_note(path, published[path], state.index, published,
+                                  before.attachments, project_root, Path(vault.root))
+            records[path] = record
+            if old_record is not None:
+                _remove_users(state, path, old_record)
+            if path in change.shown:  # its old link targets show its old title
+                change.outgoing |= {target for target, _ in state.contributions.get(path, [])}
+            _add_users(state, path, record)
+            contribution = _contribution(path, record, published[path], published)
+            if contribution != state.contributions.get(path):
+                for target, _ in state.contributions.get(path, []):
+                    state.incoming[target].pop(path, None)
+                    change.backlinks.add(target)
+                state.contributions[path] = contribution
+                _add_incoming(state, path, contribution)
+                change.backlinks |= {target for target, _ in contribution}
+            if path in change.shown:  # and its new ones its new title
+                change.outgoing |= {target for target, _ in contribution}
+        state.infos, state.records = infos, records
+        notes = dict(before.notes)
+        tags_changed = False
+        for path in redo | set(changed):
+            if path not in published:
+                continue
+            tags = _note_tags(published[path].parsed)
+            if tags != state.note_tags.get(path):
+                state.note_tags[path] = tags
+                tags_changed = True
+            notes[path] = _note(path, published[path], records[path], tags, home)
+            change.notes.add(path)
+        backlinks = dict(before.backlinks)
+        for target in change.backlinks:
+            sources = state.incoming.get(target)
+            if sources:
+                backlinks[target] = _sorted_backlinks(sources)
+            else:
+                backlinks.pop(target, None)
+        tag_map, tag_names = before.tags, before.tag_names
+        if tags_changed:
+            tag_map, tag_names = _tags(state.note_tags)
+            change.tags = True
+        resolved = ResolvedVault(
+            config=before.config,
+            notes=notes,
+            attachments=before.attachments,
+            backlinks=backlinks,
+            tags=tag_map,
+            tag_names=tag_names,
+            diagnostics=self._diagnostics(parsed, published),
+            home=before.home,
+        )
+        state.resolved = resolved
+        return resolved, change
+
+    def _diagnostics(
+        self, parsed: dict[str, ParsedNote], published: dict[str, NoteInfo]
+    ) -> list[Diagnostic]:
+        """In the order resolve_vault collects them, then sorted as it sorts them."""
+        parts = [item.diagnostics for item in parsed.values()]
+        parts.append(self.state.info_diagnostics)
+        parts.extend(self.state.records[path].diagnostics for path in published)
+        known = self._diagnostics_parts
+        if len(known) == len(parts) and all(a is b for a, b in zip(parts, known, strict=True)):
+            return self._sorted_diagnostics
+        self._diagnostics_parts = parts
+        self._sorted_diagnostics = sort_diagnostics(d for part in parts for d in part)
+        return self._sorted_diagnostics
