@@ -12,8 +12,9 @@ from generator.diagnostics import Diagnostic, cap_repeats, count, sort_diagnosti
 from generator.load import load_vault
 from generator.model import ResolvedVault, Vault
 from generator.parse import ParseCache, ParsedNote, parse_notes
-from generator.render import render_site
+from generator.render import render_site, search_documents
 from generator.resolve import resolve_vault
+from generator.search import build_search_index
 from generator.write import check_output_folder, write_site
 
 DEFAULT_CACHE_DIR = Path(".coursegen-cache")
@@ -78,7 +79,6 @@ def assemble(options: BuildOptions, cache: ParseCache | None = None) -> BuildRes
     resolved = resolve_vault(
         vault, parsed, project_root=project_root, overrides=overrides, cache=cache
     )
-    cache.save({p.digest for p in parsed.values()})
     timings["resolve"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
@@ -86,12 +86,34 @@ def assemble(options: BuildOptions, cache: ParseCache | None = None) -> BuildRes
     resolved.diagnostics = cap_repeats(
         sort_diagnostics([*load_problems, *resolved.diagnostics, *course_problems])
     )
-    files = render_site(resolved, course)
+    pages_before = dict(cache.pages)
+    files = render_site(resolved, course, search=False, page_cache=cache.pages)
+    cache.dirty = cache.dirty or cache.pages != pages_before
     for attachment in vault.attachments:
         files[attachment.path] = attachment.data
     timings["render"] = time.perf_counter() - mark
 
+    mark = time.perf_counter()
+    files.update(_search_index(resolved, cache))
+    timings["search"] = time.perf_counter() - mark
+    cache.save({p.digest for p in parsed.values()})
+
     return BuildResult(vault, parsed, resolved, course, files, resolved.diagnostics, timings)
+
+
+def _search_index(resolved: ResolvedVault, cache: ParseCache) -> dict[str, bytes]:
+    """Pagefind's files for the site, reused from the last build when no page text changed."""
+    documents = search_documents(resolved)
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(documents):
+        digest.update(path.encode() + b"\0" + documents[path].encode() + b"\0")
+    key = digest.hexdigest()
+    if cache.search is not None and cache.search[0] == key:
+        return cache.search[1]
+    files = build_search_index(documents)
+    cache.search = (key, files)
+    cache.dirty = True
+    return files
 
 
 def build(options: BuildOptions) -> BuildResult:

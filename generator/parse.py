@@ -333,6 +333,9 @@ class ParseCache:
         self.entries: dict[str, ParsedNote] = {}
         # (digest, page url, signature of what it depends on) -> (body HTML, its diagnostics)
         self.html: dict[tuple[str, str, str], tuple[str, list[Diagnostic]]] = {}
+        # the search index of the last build: (hash of what was indexed, its files)
+        self.search: tuple[str, dict[str, bytes]] | None = None
+        self.pages: dict[str, bytes] = {}  # note pages of the last build, by page key
         self.dirty = False
         if path is not None and path.is_file():
             try:
@@ -341,6 +344,8 @@ class ParseCache:
                 if stored.get("format") == CACHE_FORMAT and stored.get("version") == CODE_VERSION:
                     self.entries = stored["entries"]
                     self.html = stored.get("html", {})
+                    self.search = stored.get("search")
+                    self.pages = stored.get("pages", {})
             except Exception:  # a corrupt or foreign cache is only a slower build
                 self.entries, self.html = {}, {}
 
@@ -372,7 +377,7 @@ class ParseCache:
         with tmp.open("wb") as handle:
             pickle.dump(
                 {"format": CACHE_FORMAT, "version": CODE_VERSION, "entries": entries,
-                 "html": html},
+                 "html": html, "search": self.search, "pages": self.pages},
                 handle,
                 protocol=pickle.HIGHEST_PROTOCOL,
             )

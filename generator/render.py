@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import pickle
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -43,6 +45,7 @@ def render_site(
     *,
     only: set[str] | None = None,
     search: bool | None = None,
+    page_cache: dict[str, bytes] | None = None,
 ) -> dict[str, bytes]:
     """Every output file of the site (relative POSIX path -> bytes), except attachments.
 
@@ -50,13 +53,31 @@ def render_site(
     files (assets, indexes, tag pages, content-index.json) are always rendered.
     ``search`` (default: on for a full build) adds the Pagefind index under ``pagefind/``;
     the dev loop can index later with :func:`search_documents` and ``build_search_index``.
+    With ``page_cache`` (page key -> bytes, from the last build), a note page whose inputs
+    are unchanged is reused instead of rendered; the cache is refilled with this build's pages.
     """
     site = _Site(vault, course, load_theme())
     files: dict[str, bytes] = dict(site.theme.asset_files)
+    shared = shared_page_inputs(vault, course) if page_cache is not None else None
+    reused: dict[str, bytes] = {}
     for note in sorted(vault.notes.values(), key=lambda n: n.path):
         path = output_path(note)
-        if only is None or path in only:
-            files[path] = site.note_page(note).encode("utf-8")
+        if only is not None and path not in only:
+            continue
+        key = (
+            page_key(site.theme, shared, page_inputs(vault, course, note))
+            if page_cache is not None
+            else None
+        )
+        page = page_cache.get(key) if page_cache is not None and key else None
+        if page is None:
+            page = site.note_page(note).encode("utf-8")
+        if key:
+            reused[key] = page
+        files[path] = page
+    if page_cache is not None:
+        page_cache.clear()
+        page_cache.update(reused)
     files.update(site.index_pages())
     files["content-index.json"] = content_index(vault, course)
     if vault.config.base_url:
@@ -260,7 +281,9 @@ class _Site:
             if out not in plan:  # two spellings of one tag slug: the first wins
                 plan[out] = lambda key=key: self.tag_page(key)  # type: ignore[misc]
         plan["graph/index.html"] = lambda: self.page(
-            "graph.html", "graph/", title="Graph",
+            "graph.html",
+            "graph/",
+            title="Graph",
             crumbs=[PageLink(course.title, relative("graph/", ""))],
         )
         plan["404.html"] = self.not_found_page
@@ -371,8 +394,9 @@ def content_index(
     entries: dict[str, str] = {}
     for note in sorted(vault.notes.values(), key=lambda n: n.slug):
         entries[note.slug] = content_index_entry(note, vault, course)
-    return content_index_document(list(entries.values()), content_index_diagnostics(
-        vault, course, memo=memo))
+    return content_index_document(
+        list(entries.values()), content_index_diagnostics(vault, course, memo=memo)
+    )
 
 
 def content_index_entry(note: Note, vault: ResolvedVault, course: Course) -> str:
@@ -445,3 +469,68 @@ def sitemap(vault: ResolvedVault, course: Course) -> bytes:
     lines += [f"  <url><loc>{xml_escape(base + url)}</loc></url>" for url in urls]
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def shared_page_inputs(vault: ResolvedVault, course: Course) -> Any:
+    """Inputs every page shows: course title, sidebar, api base."""
+    sidebar = tuple(
+        (
+            chapter.number,
+            chapter.title,
+            tuple(
+                (
+                    lesson.index,
+                    lesson.label,
+                    lesson.path,
+                    vault.notes[lesson.path].title,
+                    vault.notes[lesson.path].url,
+                    tuple(vault.notes[lesson.path].exercises),
+                )
+                for lesson in chapter.lessons
+            ),
+        )
+        for chapter in course.chapters
+    )
+    return (course.title, course.home, vault.config, sidebar)
+
+
+def page_inputs(vault: ResolvedVault, course: Course, note: Note) -> Any:
+    """Everything the page of ``note`` shows besides the shared inputs."""
+
+    def shown(path: str | None) -> Any:
+        if path is None or path not in vault.notes:
+            return None
+        other = vault.notes[path]
+        lesson = course.lesson(path)
+        return (path, other.title, other.url, lesson)
+
+    lesson = course.lesson(note.path)
+    chapter = course.chapter(lesson.chapter) if lesson else None
+    prev_lesson = course.previous(note.path)
+    next_lesson = course.next(note.path)
+    backlinks = tuple((b, shown(b.source)) for b in vault.backlinks.get(note.path, []))
+    tags = tuple((t, vault.tag_names.get(t.lower())) for t in note.tags)
+    exercises: Any = None
+    if note.path == course.home:
+        exercises = tuple(tuple(vault.notes[item.path].exercises) for item in course.lessons)
+    return (
+        note,
+        lesson,
+        (chapter.number, chapter.title) if chapter else None,
+        shown(prev_lesson.path if prev_lesson else None),
+        shown(next_lesson.path if next_lesson else None),
+        len(course.lessons),
+        backlinks,
+        tags,
+        exercises,
+    )
+
+
+def page_key(theme: Theme, shared: Any, inputs: Any) -> str | None:
+    """A digest of everything a note page shows, for reusing it across builds; None when the
+    inputs cannot be pickled (then the page is simply rendered)."""
+    try:
+        data = pickle.dumps((theme.fingerprint, shared, inputs), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -14,14 +14,16 @@ from typing import Any
 from generator.course import Course, tag_output_dir
 from generator.dev.resolver import Change
 from generator.diagnostics import Diagnostic
-from generator.model import Note, ResolvedVault
+from generator.model import ResolvedVault
 from generator.render import (
     content_index_diagnostics,
     content_index_document,
     content_index_entry,
     generated_pages,
     output_path,
+    page_inputs,
     render_pages,
+    shared_page_inputs,
     sitemap,
 )
 from generator.theme import load_theme
@@ -146,50 +148,6 @@ class PageStore:
             self.diagnostics_part = content_index_diagnostics(vault, course, memo=memo)
             self.diagnostic_json, self.diagnostics_key = memo, key
         self.content = content_index_document(list(by_slug.values()), self.diagnostics_part)
-
-
-def shared_page_inputs(vault: ResolvedVault, course: Course) -> Any:
-    """Inputs every page shows: course title, sidebar, api base."""
-    sidebar = tuple(
-        (chapter.number, chapter.title, tuple(
-            (lesson.index, lesson.label, lesson.path, vault.notes[lesson.path].title,
-             vault.notes[lesson.path].url, tuple(vault.notes[lesson.path].exercises))
-            for lesson in chapter.lessons
-        ))
-        for chapter in course.chapters
-    )
-    return (course.title, course.home, vault.config, sidebar)
-
-
-def page_inputs(vault: ResolvedVault, course: Course, note: Note) -> Any:
-    """Everything the page of ``note`` shows besides the shared inputs."""
-
-    def shown(path: str | None) -> Any:
-        if path is None or path not in vault.notes:
-            return None
-        other = vault.notes[path]
-        lesson = course.lesson(path)
-        return (path, other.title, other.url, lesson)
-
-    lesson = course.lesson(note.path)
-    chapter = course.chapter(lesson.chapter) if lesson else None
-    prev_lesson = course.previous(note.path)
-    next_lesson = course.next(note.path)
-    backlinks = tuple(
-        (b, shown(b.source)) for b in vault.backlinks.get(note.path, [])
-    )
-    tags = tuple((t, vault.tag_names.get(t.lower())) for t in note.tags)
-    exercises: Any = None
-    if note.path == course.home:
-        exercises = tuple(
-            tuple(vault.notes[item.path].exercises) for item in course.lessons
-        )
-    return (
-        note, lesson, (chapter.number, chapter.title) if chapter else None,
-        shown(prev_lesson.path if prev_lesson else None),
-        shown(next_lesson.path if next_lesson else None),
-        len(course.lessons), backlinks, tags, exercises,
-    )
 
 
 def generated_page_inputs(vault: ResolvedVault, course: Course) -> dict[str, Any]:

@@ -23,6 +23,7 @@ class Theme:
     env: Environment
     asset_names: dict[str, str]  # "site.css" -> "assets/site.3f2a1b9c.css"
     asset_files: dict[str, bytes]  # output path -> bytes
+    fingerprint: str = ""  # changes whenever a template or asset changes
 
     def asset_url(self, name: str) -> str:
         """Root-relative URL of a theme file; unknown names are a theme bug, so they raise."""
@@ -74,7 +75,13 @@ def _load(theme_dir: Path, signature: tuple[tuple[str, int, int], ...]) -> Theme
         hashed = f"assets/{pure.with_name(f'{pure.stem}.{digest}{pure.suffix}')}"
         names[name] = hashed
         files[hashed] = data
-    return Theme(env=env, asset_names=names, asset_files=files)
+    fingerprint = hashlib.sha256()
+    for template in sorted((theme_dir / "templates").rglob("*")):
+        if template.is_file():
+            fingerprint.update(template.name.encode() + b"\0" + template.read_bytes())
+    for hashed in sorted(files):
+        fingerprint.update(hashed.encode())
+    return Theme(env=env, asset_names=names, asset_files=files, fingerprint=fingerprint.hexdigest())
 
 
 def code_highlight_css() -> str:
@@ -108,6 +115,6 @@ def header_lines(body: str) -> Markup:
                 for m in pairs
                 if m is not None
             )
-            html = f'{match.group(1)}<dl class="note-links">{rows}</dl>{body[match.end():]}'
+            html = f'{match.group(1)}<dl class="note-links">{rows}</dl>{body[match.end() :]}'
             return Markup(html)  # the renderer's HTML, already safe
     return Markup(body)
