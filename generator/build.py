@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,16 +87,17 @@ def assemble(options: BuildOptions, cache: ParseCache | None = None) -> BuildRes
     resolved.diagnostics = cap_repeats(
         sort_diagnostics([*load_problems, *resolved.diagnostics, *course_problems])
     )
-    pages_before = dict(cache.pages)
-    files = render_site(resolved, course, search=False, page_cache=cache.pages)
-    cache.dirty = cache.dirty or cache.pages != pages_before
-    for attachment in vault.attachments:
-        files[attachment.path] = attachment.data
-    timings["render"] = time.perf_counter() - mark
-
-    mark = time.perf_counter()
-    files.update(_search_index(resolved, cache))
-    timings["search"] = time.perf_counter() - mark
+    # Pagefind indexes in its own process: let it work while the pages are rendered here.
+    with ThreadPoolExecutor(max_workers=1) as background:
+        search = background.submit(_search_index, resolved, cache)
+        pages_before = dict(cache.pages)
+        files = render_site(resolved, course, search=False, page_cache=cache.pages)
+        cache.dirty = cache.dirty or cache.pages != pages_before
+        for attachment in vault.attachments:
+            files[attachment.path] = attachment.data
+        timings["render"] = time.perf_counter() - mark
+        files.update(search.result())
+    timings["search (beside render)"] = time.perf_counter() - mark
     cache.save({p.digest for p in parsed.values()})
 
     return BuildResult(vault, parsed, resolved, course, files, resolved.diagnostics, timings)
