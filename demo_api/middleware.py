@@ -22,7 +22,17 @@ class MaxBodySizeMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
+        declared: bytes | None = None
+        chunked = False
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                declared = value
+            elif name == b"transfer-encoding":
+                chunked = True
+        if declared is None and not chunked and scope.get("http_version") in ("1.0", "1.1"):
+            # In HTTP/1 a request with neither header has no body (GETs): nothing to check.
+            await self.app(scope, receive, send)
+            return
         if declared is not None and not declared.isdigit():
             await _refuse(send, 400, "The Content-Length header must be a whole number")
             return

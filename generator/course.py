@@ -131,7 +131,7 @@ def build_course(vault: ResolvedVault) -> tuple[Course, list[Diagnostic]]:
         chapters=chapters,
         lessons=lessons,
         concepts=concepts,
-        tags=_tag_tree(vault),
+        tags=_tag_tree(vault, {lesson.path: i for i, lesson in enumerate(lessons)}),
         diagnostics=diagnostics,
     )
     return course, diagnostics
@@ -205,8 +205,14 @@ def _chapter_at(chapters: list[Chapter], line: int) -> Chapter | None:
     return found
 
 
-def _tag_tree(vault: ResolvedVault) -> dict[str, TagNode]:
+def _tag_tree(vault: ResolvedVault, lesson_order: dict[str, int]) -> dict[str, TagNode]:
+    """Tags with their notes: lessons first in course order, then other notes by title."""
     nodes: dict[str, TagNode] = {}
+    last = len(lesson_order)
+
+    def order(path: str) -> tuple[int, str, str]:
+        return (lesson_order.get(path, last), vault.notes[path].title.casefold(), path)
+
 
     def node_for(key: str) -> TagNode:
         if key not in nodes:
@@ -221,6 +227,6 @@ def _tag_tree(vault: ResolvedVault) -> dict[str, TagNode]:
         node = node_for(key.lower())
         node.notes.extend(path for path in vault.tags[key] if path in vault.notes)
     for node in nodes.values():
-        node.notes = sorted(set(node.notes), key=lambda p: (vault.notes[p].title.casefold(), p))
+        node.notes = sorted(set(node.notes), key=order)
         node.children = sorted(set(node.children))
     return nodes

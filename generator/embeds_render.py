@@ -6,9 +6,10 @@ import mimetypes
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from markdown_it.token import Token
+from markdown_it.utils import OptionsDict, OptionsType
 
 from generator.diagnostics import Diagnostic, warning
 from generator.linkindex import LinkIndex
@@ -37,6 +38,7 @@ class RenderContext:
     diagnostics: list[Diagnostic]
     api_base: str = ""  # where panels send requests ("" = same origin)
     openapi: str | None = None  # another API's schema (file or URL); None = the demo API
+    line_breaks: bool = True  # render a single newline as <br> (Obsidian's default)
 
 
 @dataclass
@@ -65,7 +67,10 @@ class PageHooks:
         self._prepare_markdown_links(tokens, source)
         md = markdown()
         env: dict[str, Any] = {"hooks": self, "path": source}
-        html: str = md.renderer.render(tokens, md.options, env)
+        options = md.options
+        if not self.context.line_breaks:
+            options = OptionsDict(cast("OptionsType", {**md.options, "breaks": False}))
+        html: str = md.renderer.render(tokens, options, env)
         return html
 
     # RenderHooks -----------------------------------------------------------------------

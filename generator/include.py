@@ -172,11 +172,11 @@ def expand_includes(
 
 def render_include(hooks: PageHooks, info: str, content: str, line: int) -> str:
     """The fence's HTML with its includes filled in and highlighted."""
-    from generator.markdown.code import highlight_code
+    from generator.markdown.code import code_block
 
     context = hooks.context
     root = context.project_root or context.vault_root.parent
     text, problems = expand_includes(content, root, hooks.current, line)
     context.diagnostics.extend(problems)
     language = info.strip().split(maxsplit=1)[0] if info.strip() else ""
-    return highlight_code(text, language)
+    return code_block(text, language)

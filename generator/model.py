@@ -121,6 +121,7 @@ class CourseConfig:
     openapi: str | None = None  # file or URL of another API's schema; None = demo_api in-process
     base_url: str | None = None  # absolute site URL, for sitemap.xml
     vault_name: str = "notes"
+    line_breaks: bool = True  # a single newline is a line break (Obsidian's default)
 
 
 @dataclass

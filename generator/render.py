@@ -19,7 +19,7 @@ from generator.course import Course, Lesson, tag_output_dir, tag_url
 from generator.diagnostics import Diagnostic, sort_diagnostics
 from generator.model import Note, ResolvedVault
 from generator.search import build_search_index
-from generator.theme import Theme, load_theme
+from generator.theme import Theme, load_theme, without_header_lines
 from generator.urls import depth, relative
 
 WORDS_PER_MINUTE = 200
@@ -127,7 +127,7 @@ def search_document(note: Note) -> str:
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{_escape(note.title)}</title></head><body><main data-pagefind-body>"
         f'<h1 data-pagefind-meta="title">{_escape(note.title)}</h1>'
-        f"{_strip_title(note.html, note.title)}</main></body></html>"
+        f"{without_header_lines(_strip_title(note.html, note.title))}</main></body></html>"
     )
 
 

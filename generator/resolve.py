@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,11 +50,21 @@ def find_home(vault: Vault) -> str | None:
     return None
 
 
+def obsidian_setting(vault: Vault, key: str, default: Any) -> Any:
+    """A setting from the vault's ``.obsidian/app.json``, so the site renders as Obsidian does."""
+    try:
+        data = json.loads((Path(vault.root) / ".obsidian" / "app.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return default
+    return data.get(key, default) if isinstance(data, dict) else default
+
+
 def course_config(
     home: ParsedNote | None, vault: Vault, overrides: dict[str, Any] | None = None
 ) -> CourseConfig:
     """Course settings from the home note's frontmatter, then the command line's overrides."""
     config = CourseConfig(vault_name=vault.name, title=vault.name)
+    config.line_breaks = not obsidian_setting(vault, "strictLineBreaks", False)
     data = home.frontmatter if home is not None else {}
     if isinstance(data.get("title"), str):
         config.title = data["title"]
@@ -104,6 +115,7 @@ def resolve_vault(
         diagnostics=diagnostics,
         api_base=config.api_base,
         openapi=config.openapi,
+        line_breaks=config.line_breaks,
     )
     notes: dict[str, Note] = {}
     backlinks: dict[str, list[Backlink]] = defaultdict(list)
@@ -115,7 +127,7 @@ def resolve_vault(
         ]
         for path, info in published.items()
     }
-    signatures = BodySignatures(published, resolved_links, attachments, index)
+    signatures = BodySignatures(published, resolved_links, attachments, index, config)
     for path, info in published.items():
         links = resolved_links[path]
         for link, fact in zip(links, info.parsed.links, strict=True):
@@ -183,7 +195,9 @@ class BodySignatures:
         links: dict[str, list[Link]],
         attachments: dict[str, str],
         index: LinkIndex,
+        config: CourseConfig,
     ) -> None:
+        self.salt = f"{config.line_breaks}\0{config.api_base}"
         self.notes = notes
         self.links = links
         self.attachments = attachments
@@ -195,7 +209,7 @@ class BodySignatures:
         parts = self._walk(path, (), budget)
         if parts is None:
             return None
-        return hashlib.blake2b(parts.encode(), digest_size=12).hexdigest()
+        return hashlib.blake2b((self.salt + parts).encode(), digest_size=12).hexdigest()
 
     def _walk(self, path: str, stack: tuple[str, ...], budget: list[int]) -> str | None:
         info = self.notes[path]

@@ -17,10 +17,13 @@ class WeatherService:
 
     async def get_weather(self, location: Location, units: Units) -> WeatherReport:
         key = cache_key(location, units)
-        report, from_cache = await self._cache.get_or_load(
-            key, lambda: self.provider.current_weather(location, units)
-        )
-        return report.model_copy(update={"cached": from_cache})
+        report, from_cache = await self._cache.get_or_load(key, lambda: self._load(location, units))
+        # The cache holds a copy already marked ``cached``: a hit hands it out as it is.
+        return report if from_cache else report.model_copy(update={"cached": False})
+
+    async def _load(self, location: Location, units: Units) -> WeatherReport:
+        report = await self.provider.current_weather(location, units)
+        return report.model_copy(update={"cached": True})
 
 
 def cache_key(location: Location, units: Units) -> str:

@@ -19,7 +19,7 @@ from generator.diagnostics import Diagnostic
 from generator.embeds_render import PageHooks, RenderContext
 from generator.fences import INCLUDE_MARK
 from generator.linkindex import LinkIndex, Resolution
-from generator.model import Link
+from generator.model import CourseConfig, Link
 from generator.resolve import _resolve_fact
 
 if TYPE_CHECKING:
@@ -99,6 +99,7 @@ def recording_context(
     project_root: Path | None,
     vault_root: Path,
     record: NoteRecord,
+    config: CourseConfig,
 ) -> tuple[RenderContext, LinkIndex, dict[str, NoteInfo]]:
     """A render context for one page whose lookups land in ``record``."""
     recording_index = cast(LinkIndex, RecordingIndex(index, record))
@@ -110,6 +111,9 @@ def recording_context(
         project_root=project_root,
         vault_root=vault_root,
         diagnostics=record.diagnostics,
+        api_base=config.api_base,
+        openapi=config.openapi,
+        line_breaks=config.line_breaks,
     )
     return context, recording_index, recording_notes
 
@@ -131,12 +135,13 @@ def resolve_note(
     attachments: dict[str, str],
     project_root: Path,
     vault_root: Path,
+    config: CourseConfig,
 ) -> NoteRecord:
     """Resolve one published note's links and render its body, recording what they read."""
     record = NoteRecord(digest=info.parsed.digest, links=[], html="", exercises=[],
                         diagnostics=[])
     context, rec_index, rec_notes = recording_context(
-        index, published, attachments, project_root, vault_root, record
+        index, published, attachments, project_root, vault_root, record, config
     )
     record.links = [
         _resolve_fact(fact, path, rec_index, rec_notes, record.diagnostics)

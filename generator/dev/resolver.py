@@ -136,7 +136,7 @@ class IncrementalResolver:
                 record, info, index, index_changed, changed_link, changed_full
             ):
                 record = resolve_note(path, info, index, published, attachments,
-                                      project_root, Path(vault.root))
+                                      project_root, Path(vault.root), config)
             records[path] = record
         state.infos, state.index_key, state.index = infos, index_key, index
         state.config_key, state.records = config_key, records
@@ -213,7 +213,8 @@ class IncrementalResolver:
                 continue
             old_record = records.get(path)
             record = resolve_note(path, published[path], state.index, published,
-                                  before.attachments, project_root, Path(vault.root))
+                                  before.attachments, project_root, Path(vault.root),
+                                  before.config)
             records[path] = record
             if old_record is not None:
                 _remove_users(state, path, old_record)

@@ -76,6 +76,11 @@ def _render_fence(
     language = info.split(maxsplit=1)[0] if info else ""
     if language.lower() == "mermaid":
         return f'<pre class="mermaid">{escapeHtml(token.content)}</pre>\n'
-    body = highlight_code(token.content, language)
+    return code_block(token.content, language)
+
+
+def code_block(content: str, language: str) -> str:
+    """A highlighted ``<pre class="highlight"><code>`` block, as every fence renders."""
+    body = highlight_code(content, language)
     css = f' class="language-{escapeHtml(language)}"' if language else ""
     return f'<pre class="highlight"><code{css}>{body}</code></pre>\n'

@@ -102,19 +102,33 @@ _LABEL_LINE = re.compile(r"([A-Z][A-Za-z ]{0,15}):\s+(\S.*)", re.DOTALL)
 _BREAK = re.compile(r"<br\s*/?>\s*")
 
 
+def _header_paragraph(body: str) -> tuple[re.Match[str], list[re.Match[str]]] | None:
+    """The leading paragraph of two or more ``Label: value`` lines, and those lines."""
+    match = _FIRST_PARAGRAPH.match(body)
+    if match is None:
+        return None
+    lines = _BREAK.split(match.group(2).strip())
+    pairs = [_LABEL_LINE.fullmatch(line.strip()) for line in lines]
+    if len(pairs) < 2 or not all(pairs):
+        return None
+    return match, [m for m in pairs if m is not None]
+
+
 def header_lines(body: str) -> Markup:
     """The note body with a leading paragraph of two or more ``Label: value`` lines shown as a
     definition list (``dl.note-links``); any other body is returned as it is."""
-    match = _FIRST_PARAGRAPH.match(body)
-    if match is not None:
-        lines = _BREAK.split(match.group(2).strip())
-        pairs = [_LABEL_LINE.fullmatch(line.strip()) for line in lines]
-        if len(pairs) >= 2 and all(pairs):
-            rows = "".join(
-                f'<div class="note-links-row"><dt>{m.group(1)}</dt><dd>{m.group(2)}</dd></div>'
-                for m in pairs
-                if m is not None
-            )
-            html = f'{match.group(1)}<dl class="note-links">{rows}</dl>{body[match.end() :]}'
-            return Markup(html)  # the renderer's HTML, already safe
-    return Markup(body)
+    found = _header_paragraph(body)
+    if found is None:
+        return Markup(body)  # the renderer's HTML, already safe
+    match, pairs = found
+    rows = "".join(
+        f'<div class="note-links-row"><dt>{m.group(1)}</dt><dd>{m.group(2)}</dd></div>'
+        for m in pairs
+    )
+    return Markup(f'{match.group(1)}<dl class="note-links">{rows}</dl>{body[match.end() :]}')
+
+
+def without_header_lines(body: str) -> str:
+    """The note body without its ``Label: value`` header paragraph (for search excerpts)."""
+    found = _header_paragraph(body)
+    return body if found is None else body[found[0].end() :]

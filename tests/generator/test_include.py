@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from generator.include import IncludeError, expand_includes, parse_spec, read_include
+from tests.conftest import VaultFactory
 
 SOURCE = """import fastapi
 
@@ -73,3 +74,19 @@ def test_expand_includes_reports_missing_anchor_as_error_with_line(project: Path
     assert len(problems) == 1
     assert problems[0].severity == "error" and problems[0].line == 12
     assert problems[0].code == "include.missing"
+
+
+def test_render_include_fence_is_a_highlighted_code_block(make_vault: VaultFactory) -> None:
+    from generator.build import BuildOptions, assemble
+
+    project = make_vault(
+        {
+            "app/main.py": SOURCE,
+            "notes/index.md": "# Home\n\n```python\n{{#include app/main.py:calculate}}\n```\n",
+        }
+    )
+    result = assemble(BuildOptions(vault=project / "notes", cache_dir=None))
+    html = result.resolved.notes["index.md"].html
+    assert '<pre class="highlight"><code class="language-python">' in html
+    assert "calculate" in html and "{{#include" not in html
+    assert result.diagnostics == []

@@ -115,7 +115,7 @@ def test_render_tags_pages_list_notes_and_nested_children(site: BuildResult) -> 
     assert texts(tree, ".tag-children a") == ["#lang/python"]
     python = page(site, "tags/lang/python/index.html")
     assert texts(python, ".tag-children a") == ["#lang/python/typing"]
-    assert texts(python, ".card-list a") == ["Async", "1.1 Why FastAPI"]
+    assert texts(python, ".card-list a") == ["1.1 Why FastAPI", "Async"]  # lessons first
     index = page(site, "tags/index.html")
     assert "#lang/python/typing" in texts(index, ".tag-tree a")
     lesson = page(site, "lessons/why-fastapi/index.html")

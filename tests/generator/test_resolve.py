@@ -223,3 +223,14 @@ def test_resolve_note_name_with_link_breaking_characters_is_reported(
     resolved = resolve(root)
     assert ("note.name", "C# tips.md", 1) in codes(resolved)
     assert "C# tips.md" in resolved.notes
+
+
+def test_resolve_strict_line_breaks_setting_of_the_vault_is_followed(
+    make_vault: VaultFactory,
+) -> None:
+    text = "first line\nsecond line\n"
+    loose = resolve(make_vault({"A.md": text})).notes["A.md"].html
+    strict_vault = make_vault({"A.md": text, ".obsidian/app.json": '{"strictLineBreaks": true}'})
+    strict = resolve(strict_vault).notes["A.md"].html
+    assert "first line<br />" in loose
+    assert "<br" not in strict

@@ -408,6 +408,8 @@
       query.set(req.query);
       headers.set(req.headers);
       body.value = prettyBody(req.body, req.json);
+      // tall enough to show the lesson's whole body (within reason); the student can still resize
+      body.rows = Math.max(3, Math.min(16, body.value.split("\n").length + 1));
       checkJson();
       showBody();
     }

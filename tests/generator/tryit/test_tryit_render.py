@@ -265,3 +265,16 @@ def test_render_tryit_data_attribute_round_trips_quotes_and_unicode(
     start = raw.index('data-tryit="') + len('data-tryit="')
     data = json.loads(unescape(raw[start:raw.index('"', start)]))
     assert json.loads(data["request"]["body"])["location"]["city"] == "São Paulo"
+
+
+def test_render_exercise_hint_with_code_spans_shows_code_not_backticks(
+    make_vault: VaultFactory,
+) -> None:
+    text = EXERCISE.format(id="h").replace(
+        "hint: Ten <plus> two.", "hint: Replace `x=1` with **two** <b>ones</b>.")
+    result = build(make_vault, fence("exercise", text))
+    hint = one(page(result), "details.exercise-hint p")
+    assert one(hint, "code").text() == "x=1"
+    assert one(hint, "strong").text() == "two"
+    assert "`" not in hint.text()
+    assert hint.css_first("b") is None and "<b>ones</b>" in hint.text()
