@@ -149,25 +149,7 @@ def resolve_vault(
             html = hooks.render_note(path)
             if cache is not None and html_key:
                 cache.put_html(html_key, (html, diagnostics[before:]))
-        fm = info.parsed.frontmatter
-        notes[path] = Note(
-            path=path,
-            title=info.title,
-            slug=info.slug,
-            url=info.url,
-            frontmatter=fm,
-            aliases=string_list(fm.get("aliases")),
-            tags=note_tags,
-            headings=info.parsed.headings,
-            links=links,
-            html=html,
-            text=info.parsed.text,
-            description=str(fm.get("description") or _first_paragraph(info.parsed.text)),
-            exercises=hooks.exercise_ids,
-            cssclasses=string_list(fm.get("cssclasses")),
-            order=_number(fm.get("order")),
-            kind="home" if path == home else "note",
-        )
+        notes[path] = make_note(info, links, html, note_tags, hooks.exercise_ids, home)
     for target in backlinks:
         backlinks[target] = sorted(set(backlinks[target]), key=lambda b: (b.source, b.line))
     return ResolvedVault(
@@ -179,6 +161,36 @@ def resolve_vault(
         tag_names=tag_names,
         diagnostics=sort_diagnostics(diagnostics),
         home=home if home in notes else None,
+    )
+
+
+def make_note(
+    info: NoteInfo,
+    links: list[Link],
+    html: str,
+    tags: list[str],
+    exercises: list[str],
+    home: str | None,
+) -> Note:
+    """The published note the theme renders, from its parse, its links and its body HTML."""
+    fm = info.parsed.frontmatter
+    return Note(
+        path=info.path,
+        title=info.title,
+        slug=info.slug,
+        url=info.url,
+        frontmatter=fm,
+        aliases=string_list(fm.get("aliases")),
+        tags=tags,
+        headings=info.parsed.headings,
+        links=links,
+        html=html,
+        text=info.parsed.text,
+        description=str(fm.get("description") or _first_paragraph(info.parsed.text)),
+        exercises=list(exercises),
+        cssclasses=string_list(fm.get("cssclasses")),
+        order=_number(fm.get("order")),
+        kind="home" if info.path == home else "note",
     )
 
 

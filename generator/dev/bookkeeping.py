@@ -7,11 +7,11 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from generator.dev.recording import NoteRecord
-from generator.frontmatter import is_published, string_list
+from generator.frontmatter import is_published
 from generator.linkindex import LinkIndex
 from generator.model import Backlink, Note
 from generator.parse import ParsedNote
-from generator.resolve import NoteInfo, _first_paragraph, _number, _slug
+from generator.resolve import NoteInfo, _slug, make_note
 
 if TYPE_CHECKING:
     from generator.dev.resolver import ResolveState
@@ -102,22 +102,4 @@ def _tags(note_tags: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[s
 
 def _note(path: str, info: NoteInfo, record: NoteRecord, tags: list[str], home: str | None
           ) -> Note:
-    fm = info.parsed.frontmatter
-    return Note(
-        path=path,
-        title=info.title,
-        slug=info.slug,
-        url=info.url,
-        frontmatter=fm,
-        aliases=string_list(fm.get("aliases")),
-        tags=tags,
-        headings=info.parsed.headings,
-        links=record.links,
-        html=record.html,
-        text=info.parsed.text,
-        description=str(fm.get("description") or _first_paragraph(info.parsed.text)),
-        exercises=list(record.exercises),
-        cssclasses=string_list(fm.get("cssclasses")),
-        order=_number(fm.get("order")),
-        kind="home" if path == home else "note",
-    )
+    return make_note(info, record.links, record.html, tags, record.exercises, home)
