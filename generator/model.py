@@ -83,7 +83,7 @@ class Link:
     alias: str | None = None  # display text after '|'
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Backlink:
     source: str  # vault path of the linking note
     line: int

@@ -30,6 +30,7 @@ _OUTLINE_ITEM = re.compile(
     r'(<li[^>]*>\s*(?:<p>)?)(<a class="internal" href="([^"#]*)(?:#[^"]*)?")'
 )
 _EXTERNAL_HREF = re.compile(r"""\bhref\s*=\s*["']https?://""", re.IGNORECASE)
+_HEADER_LABELS = ("Links: ", "Ref: ", "Tags: ", "Rel: ")
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,8 @@ class _Site:
             ex for lesson in course.lessons for ex in vault.notes[lesson.path].exercises
         ]
         self._sidebars: dict[str, str] = {}
+        self._card_parts: dict[str, tuple[str, str, str]] = {}
+        self._root_links: dict[str, tuple[Callable[[str], Markup], Callable[[str], Markup]]] = {}
 
     # -- shared pieces -------------------------------------------------------------------
 
@@ -164,10 +167,7 @@ class _Site:
     def page(self, template: str, url: str, *, prefix: str | None = None, **context: Any) -> str:
         """Render one page at ``url``; ``prefix`` overrides the relative way back to the root."""
         root = "../" * depth(url) if prefix is None else prefix
-
-        def href(to: str) -> str:
-            return (root + to) or "./"
-
+        href, asset = self._links(root)
         return self.theme.render(
             template,
             config=self.config,
@@ -175,15 +175,66 @@ class _Site:
             root=root or "./",
             url=url,
             href=href,
-            asset=lambda name: root + self.theme.asset_url(name),
+            asset=asset,
             sidebar=self.sidebar(root, context.get("lesson")),
             **context,
         )
+
+    def _links(self, root: str) -> tuple[Callable[[str], Markup], Callable[[str], Markup]]:
+        """The templates' ``href`` and ``asset`` for pages ``root`` away from the site root;
+        every page at one depth asks for the same few links, so each is escaped only once."""
+        links = self._root_links.get(root)
+        if links is None:
+            hrefs: dict[str, Markup] = {}
+            assets: dict[str, Markup] = {}
+
+            def href(to: str) -> Markup:
+                found = hrefs.get(to)
+                if found is None:
+                    found = hrefs[to] = Markup.escape((root + to) or "./")
+                return found
+
+            def asset(name: str) -> Markup:
+                found = assets.get(name)
+                if found is None:
+                    found = assets[name] = Markup.escape(root + self.theme.asset_url(name))
+                return found
+
+            links = self._root_links[root] = (href, asset)
+        return links
 
     def note_link(self, path: str, from_url: str) -> PageLink:
         note = self.vault.notes[path]
         lesson = self.course.lesson(path)
         return PageLink(note.title, relative(from_url, note.url), lesson.label if lesson else "")
+
+    def cards(self, paths: list[str], from_url: str, *, numbered: bool) -> Markup:
+        """The ``li.card`` items of a list of notes (concepts, tag pages), each note's link,
+        lesson number (when ``numbered``) and description. Built here rather than in a
+        template loop: the lists run to hundreds of notes and are rendered on every title edit.
+        """
+        root = "../" * depth(from_url)
+        parts = self._card_parts
+        items = []
+        for path in paths:
+            known = parts.get(path)
+            if known is None:
+                known = parts[path] = self._card_part(path)
+            url, number, rest = known
+            href = (root + url) or "./"  # "../" needs no escaping
+            items.append(
+                f'    <li class="card"><a class="internal" href="{href}">'
+                f"{number if numbered else ''}{rest}"
+            )
+        return Markup("".join(items))
+
+    def _card_part(self, path: str) -> tuple[str, str, str]:
+        """One note's card pieces: its escaped URL, number badge, and title onwards."""
+        note = self.vault.notes[path]
+        lesson = self.course.lesson(path)
+        number = f'<span class="number">{_text(lesson.label)} </span>' if lesson else ""
+        about = f"<p>{_text(note.description)}</p>" if note.description else ""
+        return _text(note.url), number, f"{_text(note.title)}</a>\n{about}    </li>\n"
 
     # -- note pages ----------------------------------------------------------------------
 
@@ -199,6 +250,7 @@ class _Site:
             crumbs.append(PageLink("Concepts", relative(url, "concepts/")))
         prev_lesson = course.previous(note.path)
         next_lesson = course.next(note.path)
+        backlinks = self.backlinks(note)
         return self.page(
             "note.html",
             url,
@@ -212,7 +264,8 @@ class _Site:
             toc=[h for h in note.headings if h.level in (2, 3)],
             minutes=reading_minutes(note.text),
             body=Markup(self.body(note, is_home)),
-            backlinks=self.backlinks(note),
+            backlinks=backlinks,
+            backlink_items=backlink_items(backlinks),
             tags=[
                 PageLink("#" + self.vault.tag_names.get(t.lower(), t), relative(url, tag_url(t)))
                 for t in note.tags
@@ -249,8 +302,9 @@ class _Site:
             if backlink.source == note.path or backlink.source not in self.vault.notes:
                 continue
             contexts = grouped.setdefault(backlink.source, [])
-            if backlink.context and backlink.context not in contexts:
-                contexts.append(backlink.context)
+            context = backlink.context
+            if context and context not in contexts and _quotable(context):
+                contexts.append(context)
 
         def order(path: str) -> tuple[int, str, str]:
             lesson = self.course.lesson(path)
@@ -293,18 +347,20 @@ class _Site:
                 "",
                 title=course.title,
                 crumbs=[],
-                notes=[(self.note_link(p, ""), vault.notes[p]) for p in course.concepts],
+                notes=course.concepts,
+                cards=self.cards(course.concepts, "", numbered=False),
             )
         return plan
 
     def concepts_page(self) -> str:
-        vault, course, url = self.vault, self.course, "concepts/"
+        course, url = self.course, "concepts/"
         return self.page(
             "concepts.html",
             url,
             title="Concepts",
             crumbs=[PageLink(course.title, relative(url, ""))],
-            concepts=[(self.note_link(p, url), vault.notes[p]) for p in course.concepts],
+            concepts=course.concepts,
+            cards=self.cards(course.concepts, url, numbered=False),
         )
 
     def tags_page(self) -> str:
@@ -320,7 +376,7 @@ class _Site:
         )
 
     def tag_page(self, key: str) -> str:
-        vault, course = self.vault, self.course
+        course = self.course
         node = course.tags[key]
         url = tag_url(key)
         crumbs = [
@@ -338,7 +394,8 @@ class _Site:
             crumbs=crumbs,
             node=node,
             tags=course.tags,
-            notes=[(self.note_link(p, url), vault.notes[p]) for p in node.notes],
+            notes=node.notes,
+            cards=self.cards(node.notes, url, numbered=True),
             tag_href=lambda k, u=url: relative(u, tag_url(k)),
         )
 
@@ -348,6 +405,29 @@ class _Site:
         if self.config.base_url:
             prefix = urlsplit(self.config.base_url).path.rstrip("/") + "/"
         return self.page("404.html", "", prefix=prefix, title="Page not found", crumbs=[])
+
+
+def backlink_items(backlinks: list[tuple[PageLink, list[str]]]) -> Markup:
+    """The ``li`` items of a note page's "Mentioned in" list: each linking note and the
+    sentences around its links. Built here rather than in a template loop, which cost more
+    than the rest of the page."""
+    items = []
+    for link, contexts in backlinks:
+        number = f'<span class="number">{_text(link.label)} </span>' if link.label else ""
+        quotes = "".join(
+            f'<blockquote class="backlink-context">{_text(context)}</blockquote>'
+            for context in contexts
+        )
+        items.append(
+            f'      <li><a class="internal" href="{_text(link.href)}">{number}{_text(link.title)}'
+            f"</a>\n{quotes}      </li>\n"
+        )
+    return Markup("".join(items))
+
+
+def _quotable(context: str) -> bool:
+    """A link from a "Links: … Ref: … Tags: …" header paragraph has no sentence worth quoting."""
+    return sum(label in context for label in _HEADER_LABELS) < 2
 
 
 def reading_minutes(text: str) -> int:
@@ -385,6 +465,17 @@ def _strip_title(html: str, title: str) -> str:
 
 def _escape(text: str) -> str:
     return str(Markup.escape(text))
+
+
+def _text(text: str) -> str:
+    """``text`` escaped for HTML exactly as Jinja's autoescape does, for plain strings."""
+    return (
+        text.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
 
 
 def content_index(

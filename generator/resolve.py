@@ -151,7 +151,7 @@ def resolve_vault(
                 cache.put_html(html_key, (html, diagnostics[before:]))
         notes[path] = make_note(info, links, html, note_tags, hooks.exercise_ids, home)
     for target in backlinks:
-        backlinks[target] = sorted(set(backlinks[target]), key=lambda b: (b.source, b.line))
+        backlinks[target] = sorted(set(backlinks[target]))  # by source, line, then sentence
     return ResolvedVault(
         config=config,
         notes=notes,

@@ -86,8 +86,7 @@ def _add_incoming(state: ResolveState, path: str, contribution: Contribution) ->
 
 
 def _sorted_backlinks(sources: dict[str, list[Backlink]]) -> list[Backlink]:
-    return sorted({b for items in sources.values() for b in items},
-                  key=lambda b: (b.source, b.line))
+    return sorted({b for items in sources.values() for b in items})
 
 
 def _tags(note_tags: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, str]]:

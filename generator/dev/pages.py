@@ -62,8 +62,8 @@ class PageStore:
         self.shared_key = shared
         todo = self._note_todo(vault, course, change, everything)
         if change.full or everything or course is not self.course or not self.generated_keys:
-            generated_keys = generated_page_inputs(vault, course)
             self.cards = {p: card(vault, course, p) for p in vault.notes}
+            generated_keys = generated_page_inputs(vault, course, self.cards)
             redo = {out for out, key in generated_keys.items()
                     if everything or self.generated_keys.get(out) != key or key is None
                     or out not in self.generated}
@@ -150,10 +150,15 @@ class PageStore:
         self.content = content_index_document(list(by_slug.values()), self.diagnostics_part)
 
 
-def generated_page_inputs(vault: ResolvedVault, course: Course) -> dict[str, Any]:
+def generated_page_inputs(
+    vault: ResolvedVault, course: Course, cards: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Each generated page's output path and what it shows besides the shared inputs;
-    ``None`` for a page this function does not know, which is then always rendered."""
-    concepts = tuple(card(vault, course, p) for p in course.concepts)
+    ``None`` for a page this function does not know, which is then always rendered.
+    ``cards`` (note path -> :func:`card`, of this vault and course) saves working them out."""
+    if cards is None:
+        cards = {p: card(vault, course, p) for p in vault.notes}
+    concepts = tuple(cards[p] for p in course.concepts)
     tags = course.tags
     by_tag: dict[str, Any] = {}
     for key in sorted(tags):
@@ -164,8 +169,8 @@ def generated_page_inputs(vault: ResolvedVault, course: Course) -> dict[str, Any
         parts = key.split("/")
         parents = tuple(tags["/".join(parts[:i])].name for i in range(1, len(parts)))
         children = tuple((c, tags[c].name, len(tags[c].notes)) for c in node.children)
-        cards = tuple(card(vault, course, p) for p in node.notes)
-        by_tag[out] = (key, node.name, parents, children, cards)
+        shown = tuple(cards[p] for p in node.notes)
+        by_tag[out] = (key, node.name, parents, children, shown)
     known: dict[str, Any] = {
         "concepts/index.html": concepts,
         "tags/index.html": tuple((k, n.name, len(n.notes), tuple(n.children))

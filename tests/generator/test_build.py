@@ -159,3 +159,31 @@ def test_build_cache_keeps_embed_cycle_diagnostics(
     second = build(BuildOptions(vault=vault, out=tmp_path / "two", cache_dir=cache))
     assert "embed.cycle" in [d.code for d in first.diagnostics]
     assert first.diagnostics == second.diagnostics
+
+
+def test_build_is_reproducible_across_processes(make_vault: VaultFactory, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    vault = make_vault(
+        {
+            **VAULT,
+            "C.md": "See [[B|one]]. Then [[B|two]]. Or [[B|three]]. And [[B|four]]. #x #y #z\n",
+            "D.md": "[[B]] [[C]] #y #x\n",
+        }
+    )
+    outputs = []
+    for seed in ("1", "2", "3", "4"):
+        out = tmp_path / f"out{seed}"
+        subprocess.run(
+            [sys.executable, "-m", "generator", "build", str(vault), "-o", str(out), "--no-cache"],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+            capture_output=True,
+        )
+        outputs.append(site_bytes(out))
+    assert all(output == outputs[0] for output in outputs[1:])
