@@ -90,13 +90,15 @@ class PageHooks:
         info = self.context.notes.get(resolution.path)
         if info is None:
             url = self.context.attachments.get(resolution.path, "")
-            return LinkTarget(href=relative(self.page_url, url), title=resolution.path)
+            return LinkTarget(href=relative(self.page_url, url))
         href = relative(self.page_url, info.url)
         if fragment:
             anchor = find_anchor(info.parsed, fragment)
             if anchor:
                 href += "#" + anchor
-        return LinkTarget(href=href, title=info.title)
+        # No title: a link shows the text written in the note, so a retitled note leaves the
+        # bodies that link to it unchanged (the dev loop relies on that).
+        return LinkTarget(href=href)
 
     def tag_href(self, tag: str) -> str:
         from generator.slugs import slugify

@@ -1,7 +1,7 @@
 """Resolve one note while recording what its HTML depended on, so unchanged pages are reused.
 
 A note's rendered body depends on its own tokens, on link lookups in the vault-wide index, on
-the url, title and anchors of the notes it links to, and on the full tokens of the notes it
+the url and anchors of the notes it links to, and on the full tokens of the notes it
 embeds. Recording those reads lets the dev loop decide, after an edit, exactly which bodies
 could render differently.
 """
@@ -119,11 +119,12 @@ def recording_context(
 
 
 def note_snapshot(info: NoteInfo | None) -> Any:
-    """What a page that links to a note can show of it: address, title, anchors."""
+    """What a body that links to a note can show of it: its address and anchors (a link shows
+    the text written in the note, never the target's title)."""
     if info is None:
         return None
     parsed = info.parsed
-    return (info.title, info.slug, info.url, info.published, tuple(parsed.headings),
+    return (info.slug, info.url, info.published, tuple(parsed.headings),
             tuple(parsed.block_ids))
 
 
