@@ -10,7 +10,7 @@ from typing import Any, Literal
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Diagnostic:
     """One problem: where it is, what it is, and how to fix it."""
 
@@ -41,8 +41,17 @@ def warning(file: str, line: int, code: str, message: str, hint: str | None = No
 
 
 def sort_diagnostics(items: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """Stable, de-duplicated order: by file, then line, then code."""
-    return sorted(set(items), key=lambda d: (d.file, d.line, d.code, d.message))
+    """Stable, de-duplicated order: by file, then line, then code and message."""
+    ordered = sorted(items, key=_order)
+    unique: list[Diagnostic] = []
+    for item in ordered:  # equal diagnostics sort next to each other
+        if not unique or item != unique[-1]:
+            unique.append(item)
+    return unique
+
+
+def _order(item: Diagnostic) -> tuple[str, int, str, str, str, str]:
+    return (item.file, item.line, item.code, item.message, item.severity, item.hint or "")
 
 
 def count(items: Iterable[Diagnostic]) -> tuple[int, int]:
