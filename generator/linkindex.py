@@ -73,6 +73,8 @@ class LinkIndex:
 
         ``suggest`` adds a "did you mean" for unresolved targets (slower; for diagnostics).
         """
+        if not target.strip():
+            return Resolution(source)  # [[#Heading]]: the note itself (not memoised by folder)
         memo_key = (target, posixpath.dirname(source), relative)
         found = self._memo.get(memo_key)
         if found is None:

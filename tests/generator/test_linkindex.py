@@ -87,3 +87,8 @@ def test_resolve_markdown_links_are_relative_to_the_note(index: LinkIndex) -> No
 def test_resolve_vault_absolute_markdown_link_starts_at_the_vault_root(index: LinkIndex) -> None:
     assert index.resolve("/b/Note.md", "a/x.md", relative=True).path == "b/Note.md"
     assert index.resolve("/features", "a/x.md", relative=True).path is None
+
+
+def test_resolve_same_note_links_of_two_notes_in_one_folder_stay_apart(index: LinkIndex) -> None:
+    assert index.resolve("", "x/Dup.md").path == "x/Dup.md"
+    assert index.resolve("", "x/Other.md").path == "x/Other.md"
