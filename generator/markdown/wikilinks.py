@@ -129,7 +129,8 @@ def _render_wikilink(
         text = escapeHtml(display_text(target, fragment))
     result = get_hooks(env).link(target, fragment, token_line(token))
     if result.href is None:
-        return f'<span class="unresolved" title="not written yet">{text}</span>'
+        reason = escapeHtml(result.reason or "not written yet")
+        return f'<span class="unresolved" title="{reason}">{text}</span>'
     return (
         f'<a class="internal" href="{escapeHtml(result.href)}" '
         f'data-target="{escapeHtml(target)}">{text}</a>'

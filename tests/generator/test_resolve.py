@@ -85,7 +85,7 @@ def test_resolve_draft_and_unpublished_notes_are_left_out_and_links_unresolved(
     resolved = resolve(root)
     assert set(resolved.notes) == {"A.md"}
     assert [d.code for d in resolved.diagnostics].count("link.unpublished") == 2
-    assert resolved.notes["A.md"].html.count('class="unresolved"') == 2
+    assert resolved.notes["A.md"].html.count('class="unresolved" title="not published"') == 2
 
 
 def test_resolve_section_embed_stops_at_next_heading_of_same_level(
