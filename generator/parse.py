@@ -18,6 +18,7 @@ from markdown_it.token import Token
 from generator import __version__
 from generator.diagnostics import Diagnostic, error
 from generator.frontmatter import read_frontmatter
+from generator.markdown.wikilinks import split_link
 from generator.model import Heading, SourceFile
 
 CACHE_FORMAT = 2
@@ -178,22 +179,12 @@ def _parse_text(path: str, digest: str, text: str) -> ParsedNote:
         source=text,
     )
     for inner, line in fm.links:
-        target, fragment, alias = split_link(inner)
+        target, fragment, alias = split_link(inner)  # the wikilink plugin's own rules
         parsed.links.append(
             LinkFact(f"[[{inner}]]", target, fragment, alias, line, False, "frontmatter")
         )
     _collect_facts(parsed)
     return parsed
-
-
-def split_link(inner: str) -> tuple[str, str, str | None]:
-    """``target#fragment|alias`` -> (target, fragment, alias); the alias may be None."""
-    alias: str | None = None
-    if "|" in inner:
-        inner, alias = inner.split("|", 1)
-        alias = alias.strip() or None
-    target, _, fragment = inner.partition("#")
-    return target.strip(), fragment.strip(), alias
 
 
 def _collect_facts(parsed: ParsedNote) -> None:

@@ -22,7 +22,7 @@ from markdown_it.utils import OptionsDict
 
 from generator.markdown.hooks import get_hooks
 from generator.markdown.lines import line_offset, token_line
-from generator.markdown.wikilinks import scan_brackets, split_link
+from generator.markdown.wikilinks import scan_link
 
 _SIZE = re.compile(r"\s*(\d{1,5})(?:\s*x\s*(\d{1,5}))?\s*")
 _IMAGE_ALT_SIZE = re.compile(r"\|\s*(\d{1,5})(?:\s*x\s*(\d{1,5}))?\s*$")
@@ -58,13 +58,10 @@ def _embed_rule(state: StateInline, silent: bool) -> bool:
     pos = state.pos
     if state.src[pos] != "!":
         return False
-    found = scan_brackets(state, pos + 1)
+    found = scan_link(state, pos + 1)
     if found is None:
         return False
-    inner, end = found
-    parts = split_link(inner)
-    if not parts.target and not parts.fragment:
-        return False
+    parts, inner, end = found
     if not silent:
         token = state.push("embed", "", 0)
         token.markup = "![["

@@ -67,6 +67,18 @@ def scan_brackets(state: StateInline, start: int) -> tuple[str, int] | None:
     return inner, close + 2
 
 
+def scan_link(state: StateInline, start: int) -> tuple[LinkParts, str, int] | None:
+    """A ``[[…]]`` at ``start`` with a target or a fragment: (parts, inner text, end)."""
+    found = scan_brackets(state, start)
+    if found is None:
+        return None
+    inner, end = found
+    parts = split_link(inner)
+    if not parts.target and not parts.fragment:
+        return None
+    return parts, inner, end
+
+
 def display_text(target: str, fragment: str) -> str:
     """What Obsidian shows for a link without alias: ``Note > Heading > Sub``."""
     parts = [target] if target else []
@@ -85,13 +97,10 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     pos = state.pos
     if state.src[pos] != "[":
         return False
-    found = scan_brackets(state, pos)
+    found = scan_link(state, pos)
     if found is None:
         return False
-    inner, end = found
-    parts = split_link(inner)
-    if not parts.target and not parts.fragment:
-        return False
+    parts, inner, end = found
     if not silent:
         token = state.push("wikilink", "", 0)
         token.markup = "[["
