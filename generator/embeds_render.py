@@ -82,7 +82,7 @@ class PageHooks:
         if not target:
             info = self.context.notes.get(source)
             anchor = find_anchor(info.parsed, fragment) if info and fragment else None
-            return LinkTarget(href="#" + anchor if anchor else "#", title=None)
+            return LinkTarget(href="#" + anchor if anchor else "#")
         resolution = self.context.index.resolve(target, source)
         if resolution.path is None:
             reason = "not published" if resolution.problem == "unpublished" else "not written yet"
@@ -96,8 +96,6 @@ class PageHooks:
             anchor = find_anchor(info.parsed, fragment)
             if anchor:
                 href += "#" + anchor
-        # No title: a link shows the text written in the note, so a retitled note leaves the
-        # bodies that link to it unchanged (the dev loop relies on that).
         return LinkTarget(href=href)
 
     def tag_href(self, tag: str) -> str:

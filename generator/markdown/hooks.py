@@ -10,10 +10,12 @@ from urllib.parse import quote
 
 @dataclass(frozen=True)
 class LinkTarget:
-    """Where a wikilink points. ``href is None`` means unresolved."""
+    """Where a wikilink points. ``href is None`` means unresolved, and ``reason`` says why.
+
+    There is no title: a link shows the text written in the note, so a retitled note leaves
+    the bodies that link to it unchanged (the dev loop relies on that)."""
 
     href: str | None
-    title: str | None = None
     reason: str | None = None
 
 
@@ -36,7 +38,7 @@ class PlainHooks:
         href = quote(target) if target else ""
         if fragment:
             href += "#" + quote(fragment)
-        return LinkTarget(href=href, title=target or None)
+        return LinkTarget(href=href)
 
     def embed(self, target: str, fragment: str, options: str | None, line: int) -> str:
         ref = target + (f"#{fragment}" if fragment else "")
