@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from generator.parse import ParseCache, ParsedNote, parse_notes
 from generator.render import render_site, search_documents
 from generator.resolve import resolve_vault
 from generator.search import build_search_index
+from generator.workers import note_workers, render_bodies
 from generator.write import check_output_folder, write_site
 
 DEFAULT_CACHE_DIR = Path(".coursegen-cache")
@@ -29,7 +33,7 @@ class BuildOptions:
     api_base: str | None = None
     cache_dir: Path | None = DEFAULT_CACHE_DIR
     project_root: Path | None = None  # where {{#include}} paths start; default: the vault's parent
-    workers: int | None = None
+    workers: int | None = None  # processes for parsing and note bodies; default: every core
 
 
 @dataclass
@@ -62,8 +66,30 @@ def cache_path(options: BuildOptions) -> Path | None:
     return options.cache_dir / f"parsed-{key}.pickle"
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Hold Python's cyclic garbage collector while a build makes millions of objects.
+
+    Tokens, pages and diagnostics live until the build ends and hold no cycles, so the
+    collector finds nothing, yet each full pass walks every live object: with it running,
+    parsing 10,000 notes took three times as long as parsing 1,000 notes ten times.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def assemble(options: BuildOptions, cache: ParseCache | None = None) -> BuildResult:
     """Everything a build does except writing: the site as ``{path: bytes}`` in memory."""
+    with collector_paused():
+        return _assemble(options, cache)
+
+
+def _assemble(options: BuildOptions, cache: ParseCache | None) -> BuildResult:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     vault, load_problems = load_vault(options.vault)
@@ -71,15 +97,20 @@ def assemble(options: BuildOptions, cache: ParseCache | None = None) -> BuildRes
 
     mark = time.perf_counter()
     cache = cache if cache is not None else ParseCache(cache_path(options))
-    parsed = parse_notes(vault.notes, cache, workers=options.workers)
-    timings["parse"] = time.perf_counter() - mark
-
-    mark = time.perf_counter()
     overrides = {"base_url": options.base_url, "api_base": options.api_base}
     project_root = options.project_root or Path(vault.root).parent
-    resolved = resolve_vault(
-        vault, parsed, project_root=project_root, overrides=overrides, cache=cache
-    )
+    with note_workers(vault.notes, options.workers) as workers:
+        parsed = parse_notes(vault.notes, cache, parse_many=workers.parse if workers else None)
+        timings["parse"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        resolved = resolve_vault(
+            vault,
+            parsed,
+            project_root=project_root,
+            overrides=overrides,
+            cache=cache,
+            render=workers.render if workers else render_bodies,
+        )
     timings["resolve"] = time.perf_counter() - mark
 
     mark = time.perf_counter()

@@ -66,6 +66,14 @@ class LinkIndex:
             for gram in _trigrams(name):
                 self._trigrams[gram].append(name)
 
+    def __getstate__(self) -> dict[str, object]:
+        # The lookup tables are quicker to build again than to send to another process.
+        return {k: getattr(self, k) for k in ("notes", "attachments", "aliases", "unpublished")}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.__post_init__()
+
     def resolve(
         self, target: str, source: str, *, relative: bool = False, suggest: bool = False
     ) -> Resolution:

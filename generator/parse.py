@@ -6,9 +6,8 @@ import hashlib
 import os
 import pickle
 import re
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,6 @@ from generator.markdown.wikilinks import split_link
 from generator.model import Heading, SourceFile
 
 CACHE_FORMAT = 2
-PARALLEL_THRESHOLD = 150  # below this many notes to parse, forking costs more than it saves
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -61,10 +59,10 @@ class ParsedNote:
 
     def __post_init__(self) -> None:
         if not self.tokens and self.source:
-            self.tokens = _LazyTokens(self.source)
+            self.tokens = LazyTokens(self.source)
 
 
-class _LazyTokens(list[Token]):
+class LazyTokens(list[Token]):
     """Tokens left out of the on-disk cache, parsed again on first use."""
 
     def __init__(self, source: str) -> None:
@@ -72,8 +70,8 @@ class _LazyTokens(list[Token]):
         self._source = source
         self._loaded = False
 
-    def __reduce__(self) -> tuple[type[_LazyTokens], tuple[str]]:
-        return (_LazyTokens, (self._source,))
+    def __reduce__(self) -> tuple[type[LazyTokens], tuple[str]]:
+        return (LazyTokens, (self._source,))
 
     def _load(self) -> None:
         if not self._loaded:
@@ -141,15 +139,22 @@ def parse_note(path: str, data: bytes) -> ParsedNote:
             f"note is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
             "save the file as UTF-8 in your editor",
         )
-        text = data.decode("utf-8", errors="replace")
-        parsed = _parse_text(path, digest, text)
+        parsed = _parse_text(path, digest, note_text(data))
         parsed.diagnostics.insert(0, problem)
         return parsed
-    return _parse_text(path, digest, text)
+    return _parse_text(path, digest, _normalised(text))
+
+
+def note_text(data: bytes) -> str:
+    """A note's text as the parser reads it: UTF-8 (bad bytes replaced), no BOM, ``\\n`` lines."""
+    return _normalised(data.decode("utf-8", errors="replace"))
+
+
+def _normalised(text: str) -> str:
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _parse_text(path: str, digest: str, text: str) -> ParsedNote:
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     fm = read_frontmatter(path, text)
     env: dict[str, Any] = {"path": path}
     try:
@@ -367,8 +372,14 @@ class ParseCache:
         tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
         with tmp.open("wb") as handle:
             pickle.dump(
-                {"format": CACHE_FORMAT, "version": CODE_VERSION, "entries": entries,
-                 "html": html, "search": self.search, "pages": self.pages},
+                {
+                    "format": CACHE_FORMAT,
+                    "version": CODE_VERSION,
+                    "entries": entries,
+                    "html": html,
+                    "search": self.search,
+                    "pages": self.pages,
+                },
                 handle,
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
@@ -377,9 +388,16 @@ class ParseCache:
 
 
 def parse_notes(
-    notes: list[SourceFile], cache: ParseCache, *, workers: int | None = None
+    notes: list[SourceFile],
+    cache: ParseCache,
+    *,
+    parse_many: Callable[[list[SourceFile]], list[ParsedNote]] | None = None,
 ) -> dict[str, ParsedNote]:
-    """Parse every note, from the cache when its content is unchanged, else on all cores."""
+    """Parse every note, from the cache when its content is unchanged.
+
+    ``parse_many`` parses the rest elsewhere (:class:`generator.workers.NoteWorkers` on
+    every core); without it they are parsed here, one after another.
+    """
     result: dict[str, ParsedNote] = {}
     todo: list[SourceFile] = []
     for note in notes:
@@ -388,26 +406,14 @@ def parse_notes(
             result[note.path] = _with_path(cached, note.path)
         else:
             todo.append(note)
-    # Serial by default: sending token trees back from worker processes costs more than
-    # parsing them (pickling 1,000 notes' tokens takes longer than parsing them here).
-    workers = workers if workers is not None else 1
-    if len(todo) >= PARALLEL_THRESHOLD and workers > 1:
-        ctx = get_context("fork")
-        chunk = max(1, len(todo) // (workers * 4))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            parsed_list = list(
-                pool.map(_parse_pair, [(n.path, n.data) for n in todo], chunksize=chunk)
-            )
+    if parse_many is not None and todo:
+        parsed_list = parse_many(todo)
     else:
         parsed_list = [parse_note(n.path, n.data) for n in todo]
     for note, parsed in zip(todo, parsed_list, strict=True):
         cache.put(parsed)
         result[note.path] = parsed
     return result
-
-
-def _parse_pair(pair: tuple[str, bytes]) -> ParsedNote:
-    return parse_note(*pair)
 
 
 def _with_path(parsed: ParsedNote, path: str) -> ParsedNote:

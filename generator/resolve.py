@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Diagnostic, error, sort_diagnostics, warning
-from generator.embeds_render import MAX_EMBED_DEPTH, PageHooks, RenderContext
+from generator.embeds_render import MAX_EMBED_DEPTH, RenderContext
 from generator.frontmatter import is_published, string_list
 from generator.linkindex import LinkIndex, Resolution
 from generator.model import (
@@ -25,8 +26,10 @@ from generator.model import (
 from generator.parse import LinkFact, ParseCache, ParsedNote
 from generator.slugs import slug_for_path, slugify, unique_slug
 from generator.urls import file_url, page_url
+from generator.workers import Body, render_bodies
 
 HOME_NAMES = ("index.md", "home.md", "readme.md")
+BodyRenderer = Callable[[RenderContext, list[str]], dict[str, Body]]
 LINK_BREAKING = set("#^|[]")
 
 
@@ -87,10 +90,12 @@ def resolve_vault(
     project_root: Path | None = None,
     overrides: dict[str, Any] | None = None,
     cache: ParseCache | None = None,
+    render: BodyRenderer = render_bodies,
 ) -> ResolvedVault:
     """Resolve links, render note bodies and gather backlinks and tags for the whole vault.
 
     With a ``cache``, a body whose note and link targets are unchanged is reused, not rendered.
+    ``render`` renders the other bodies: here by default, or on worker processes.
     """
     diagnostics: list[Diagnostic] = []
     for item in parsed.values():
@@ -128,6 +133,22 @@ def resolve_vault(
         for path, info in published.items()
     }
     signatures = BodySignatures(published, resolved_links, attachments, index, config)
+    bodies: dict[str, Body] = {}
+    html_keys: dict[str, tuple[str, str, str]] = {}
+    for path, info in published.items():
+        signature = signatures.of(path) if cache is not None else None
+        if cache is None or signature is None:
+            continue
+        html_keys[path] = (info.parsed.digest, info.url, signature)
+        cached = cache.get_html(html_keys[path])
+        if cached is not None:
+            bodies[path] = Body(cached[0], cached[1], [])  # only try-it notes have exercises
+    todo = [path for path in published if path not in bodies]
+    fresh = render(context, todo) if todo else {}
+    for path, body in fresh.items():
+        bodies[path] = body
+        if cache is not None and path in html_keys:
+            cache.put_html(html_keys[path], (body.html, body.diagnostics))
     for path, info in published.items():
         links = resolved_links[path]
         for link, fact in zip(links, info.parsed.links, strict=True):
@@ -137,19 +158,9 @@ def resolve_vault(
         for tag in note_tags:
             tags[tag.casefold()].add(path)
             tag_names.setdefault(tag.casefold(), tag)
-        hooks = PageHooks(context, page_path=path)
-        signature = signatures.of(path) if cache is not None else None
-        html_key = (info.parsed.digest, info.url, signature) if signature else None
-        cached = cache.get_html(html_key) if cache is not None and html_key else None
-        if cached is not None:
-            html, found = cached
-            diagnostics.extend(found)
-        else:
-            before = len(diagnostics)
-            html = hooks.render_note(path)
-            if cache is not None and html_key:
-                cache.put_html(html_key, (html, diagnostics[before:]))
-        notes[path] = make_note(info, links, html, note_tags, hooks.exercise_ids, home)
+        body = bodies[path]
+        diagnostics.extend(body.diagnostics)
+        notes[path] = make_note(info, links, body.html, note_tags, body.exercise_ids, home)
     for target in backlinks:
         backlinks[target] = sorted(set(backlinks[target]))  # by source, line, then sentence
     return ResolvedVault(

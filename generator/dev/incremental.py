@@ -94,8 +94,7 @@ class IncrementalBuilder:
         started = time.perf_counter()
         check_output_folder(self.options.out)
         self._load()
-        self.parsed = parse_notes(self.vault.notes if self.vault else [], self.cache,
-                                  workers=self.options.workers)
+        self.parsed = parse_notes(self.vault.notes if self.vault else [], self.cache)
         self.cache.save({p.digest for p in self.parsed.values()})
         self.resolver = IncrementalResolver(self.options)
         self.pages = PageStore()
@@ -179,7 +178,7 @@ class IncrementalBuilder:
             rels.add(rel)
         if rescan:
             self._load()
-            self.parsed = parse_notes(self.vault.notes, self.cache, workers=1)
+            self.parsed = parse_notes(self.vault.notes, self.cache)
             return sorted(rels), True
         changed_notes = []
         added = False
@@ -200,7 +199,7 @@ class IncrementalBuilder:
                     changed_notes.append(found)
         if added:
             self.vault.files = dict(sorted(self.vault.files.items()))
-        self.parsed.update(parse_notes(changed_notes, self.cache, workers=1))
+        self.parsed.update(parse_notes(changed_notes, self.cache))
         return sorted(rels), False
 
     # -- resolve and render ----------------------------------------------------------------

@@ -74,15 +74,52 @@ def test_build_failure_leaves_the_previous_site_whole(
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]
 
 
-def test_build_parallel_parse_matches_serial(make_vault: VaultFactory) -> None:
+def _busy_vault(count: int) -> dict[str, str | bytes]:
+    """Notes that link, embed sections and blocks of notes parsed by the other worker."""
     files: dict[str, str | bytes] = {
-        f"n/Note {i}.md": f"# Note {i}\n\nSee [[Note {(i + 1) % 200}]] #t{i % 5}\n"
-        for i in range(200)
+        f"n/Note {i}.md": (
+            f"---\ntitle: Note {i}\n---\n# Note {i}\n\nSee [[Note {(i + 1) % count}]] "
+            f"#t{i % 5}\n\n## Two\n\nSecond part of {i}. ^b{i}\n\n"
+            f"![[Note {(i + 97) % count}#Two]]\n\n![[Note {(i + 31) % count}#^b{(i + 31) % count}]]"
+            f"\n\n```python\nx = {i}\n```\n"
+        )
+        for i in range(count)
     }
-    vault = make_vault(files)
+    files["n/Loop A.md"] = "# A\n\n![[Loop B]]\n"
+    files["n/Loop B.md"] = "# B\n\n![[Loop A]]\n"
+    files["n/Bad yaml.md"] = "---\ntitle: [unclosed\n---\n# Bad\n\n[[Nowhere]]\n"
+    files["n/Latin1.md"] = b"# Caf\xe9\n\n[[Note 3]]\n"
+    return files
+
+
+def test_build_on_two_workers_matches_one_process(make_vault: VaultFactory) -> None:
+    vault = make_vault(_busy_vault(240))
     serial = assemble(BuildOptions(vault=vault, cache_dir=None, workers=1))
     parallel = assemble(BuildOptions(vault=vault, cache_dir=None, workers=2))
     assert serial.files == parallel.files
+    assert serial.diagnostics == parallel.diagnostics
+    codes = {d.code for d in parallel.diagnostics}
+    assert {"embed.cycle", "frontmatter.invalid", "note.encoding", "link.unresolved"} <= codes
+    page = parallel.files["n/note-5/index.html"].decode()
+    assert "Second part of 102." in page  # a section embedded from a note parsed elsewhere
+
+
+def test_rebuild_on_workers_of_cached_notes_matches_a_fresh_build(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    vault = make_vault(_busy_vault(240))
+    cache = tmp_path / "cache"
+    assemble(BuildOptions(vault=vault, cache_dir=cache, workers=2))
+    note = vault / "n" / "Note 6.md"
+    note.write_text(note.read_text("utf-8").replace("title: Note 6", "title: Renamed"), "utf-8")
+    # Every body must be rendered again (the API address changed) but only one note is
+    # parsed again: the workers render notes whose tokens they never made.
+    options = {"api_base": "http://api.example:9000"}
+    warm = assemble(BuildOptions(vault=vault, cache_dir=cache, workers=2, **options))
+    fresh = assemble(BuildOptions(vault=vault, cache_dir=None, workers=1, **options))
+    assert warm.files == fresh.files
+    assert warm.diagnostics == fresh.diagnostics
+    assert "Renamed › Two" in warm.files["n/note-149/index.html"].decode()  # embeds 6#Two
 
 
 FRAGMENTS = [

@@ -11,7 +11,7 @@ from tests.conftest import VaultFactory
 
 def resolve(root: Path) -> ResolvedVault:
     vault, problems = load_vault(root)
-    parsed = parse_notes(vault.notes, ParseCache(None), workers=1)
+    parsed = parse_notes(vault.notes, ParseCache(None))
     resolved = resolve_vault(vault, parsed)
     resolved.diagnostics.extend(problems)
     return resolved

@@ -1,0 +1,240 @@
+"""Parse and render notes on every core, keeping each note's tokens where they were made.
+
+Token trees are large: sending them between processes costs more than parsing them again.
+So each worker process parses its share of the notes, sends back only the facts (links,
+headings, tags, text), and keeps the tokens. Once the main process has resolved every
+link it sends the vault-wide lookups back, and each worker renders the bodies of the
+notes it parsed. What crosses a process boundary is facts and HTML strings only.
+
+The workers are forked when the build starts, so they see the loaded vault without
+receiving it. A worker that fails (killed, out of memory) costs speed, never the build:
+its share is done again in the main process.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from multiprocessing import get_context
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from generator.diagnostics import Diagnostic
+from generator.embeds_render import PageHooks, RenderContext
+from generator.model import SourceFile
+from generator.parse import LazyTokens, ParsedNote, note_text, parse_note
+
+PARALLEL_THRESHOLD = 150  # below this many notes, forking costs more than it saves
+
+
+@dataclass
+class Body:
+    """One note's rendered body and what rendering it found."""
+
+    html: str
+    diagnostics: list[Diagnostic]
+    exercise_ids: list[str]
+
+
+def render_bodies(context: RenderContext, paths: list[str]) -> dict[str, Body]:
+    """Render the bodies of ``paths`` here, in this process."""
+    bodies: dict[str, Body] = {}
+    for path in paths:
+        before = len(context.diagnostics)
+        hooks = PageHooks(context, page_path=path)
+        html = hooks.render_note(path)
+        found = context.diagnostics[before:]
+        del context.diagnostics[before:]
+        bodies[path] = Body(html, found, hooks.exercise_ids)
+    return bodies
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class WorkerFailed(Exception):
+    """A worker process died or raised; the caller does its share itself."""
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    parsed: set[str]  # paths of the notes whose tokens this worker holds
+    alive: bool = True
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        if self.alive:
+            try:
+                self.conn.send(message)
+            except OSError:
+                self.alive = False
+
+    def receive(self) -> Any:
+        """The answer to the last message; :class:`WorkerFailed` if there will be none."""
+        if not self.alive:
+            raise WorkerFailed(f"worker {self.process.pid} is gone")
+        try:
+            status, value = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            self.alive = False
+            raise WorkerFailed(f"worker {self.process.pid} stopped") from exc
+        if status != "ok":
+            raise WorkerFailed(value)
+        return value
+
+
+class NoteWorkers:
+    """A few forked processes that parse notes, then render the bodies of those notes."""
+
+    def __init__(self, count: int, notes: list[SourceFile]) -> None:
+        self.count = count
+        self.notes = notes  # the vault's notes: forked workers read them without a copy
+        self._workers: list[_Worker] = []
+
+    def _started(self) -> list[_Worker]:
+        """The processes, forked on first use: a build with nothing to do forks nothing."""
+        if not self._workers:
+            ctx = get_context("fork")
+            for _ in range(self.count):
+                parent, child = ctx.Pipe()
+                process = ctx.Process(target=_serve, args=(child, self.notes), daemon=True)
+                process.start()
+                child.close()
+                self._workers.append(_Worker(process, parent, set()))
+        return self._workers
+
+    def close(self) -> None:
+        for worker in self._workers:
+            worker.send(("stop",))
+            worker.conn.close()
+        for worker in self._workers:
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+
+    def parse(self, notes: list[SourceFile]) -> list[ParsedNote]:
+        """Parse ``notes`` across the workers; the results carry facts, not tokens."""
+        if len(notes) < PARALLEL_THRESHOLD:
+            return [parse_note(note.path, note.data) for note in notes]
+        workers = self._started()
+        shares = _split(notes, len(workers))
+        for worker, share in zip(workers, shares, strict=True):
+            worker.send(("parse", [(note.path, note.data) for note in share]))
+        results: list[ParsedNote] = []
+        for worker, share in zip(workers, shares, strict=True):
+            try:
+                parsed: list[ParsedNote] = worker.receive()
+                worker.parsed.update(note.path for note in share)
+            except WorkerFailed:
+                parsed = [parse_note(note.path, note.data) for note in share]
+            results.extend(parsed)
+        return results
+
+    def render(self, context: RenderContext, paths: list[str]) -> dict[str, Body]:
+        """Render the bodies of ``paths``, each on the worker that holds its tokens."""
+        if len(paths) < PARALLEL_THRESHOLD and not self._workers:
+            return render_bodies(context, paths)
+        workers = self._started()
+        shares: list[list[str]] = [[] for _ in workers]
+        others: list[str] = []
+        for path in paths:
+            holder = next((i for i, w in enumerate(workers) if path in w.parsed), None)
+            if holder is None:
+                others.append(path)  # parsed in an earlier build: whoever has least to do
+            else:
+                shares[holder].append(path)
+        for path in others:
+            min(shares, key=len).append(path)
+        # Send the lookups once, pickled once, with only what rendering reads of each note.
+        slim = {
+            path: replace(info, parsed=_for_rendering(info.parsed))
+            for path, info in context.notes.items()
+        }
+        payload = pickle.dumps(
+            replace(context, notes=slim, diagnostics=[]), pickle.HIGHEST_PROTOCOL
+        )
+        for worker, share in zip(workers, shares, strict=True):
+            if share:
+                worker.send(("render", payload, share))
+        bodies: dict[str, Body] = {}
+        for worker, share in zip(workers, shares, strict=True):
+            if not share:
+                continue
+            try:
+                bodies.update(worker.receive())
+            except WorkerFailed:
+                bodies.update(render_bodies(context, share))
+        return bodies
+
+
+@contextmanager
+def note_workers(notes: list[SourceFile], workers: int | None) -> Iterator[NoteWorkers | None]:
+    """Workers for a build of ``notes``, or None when one process is quicker."""
+    count = workers if workers is not None else default_workers()
+    if count <= 1 or len(notes) < PARALLEL_THRESHOLD:
+        yield None
+        return
+    pool = NoteWorkers(count, notes)
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
+def _for_rendering(parsed: ParsedNote) -> ParsedNote:
+    """The facts a body's rendering reads (headings, block ids); tokens come from the worker."""
+    return replace(parsed, tokens=[], source="", text="", links=[], tags=[], diagnostics=[])
+
+
+def _split(items: list[SourceFile], count: int) -> list[list[SourceFile]]:
+    """``count`` shares of about equal size in bytes, each keeping the vault's order."""
+    total = sum(len(item.data) for item in items) or 1
+    shares: list[list[SourceFile]] = [[] for _ in range(count)]
+    done = 0
+    for item in items:
+        shares[min(count - 1, done * count // total)].append(item)
+        done += len(item.data)
+    return shares
+
+
+def _serve(conn: Connection, notes: list[SourceFile]) -> None:
+    """A worker's loop: parse notes and keep their tokens; render their bodies on request."""
+    kept: dict[str, ParsedNote] = {}
+    data = {note.path: note.data for note in notes}
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        try:
+            if message[0] == "parse":
+                facts = []
+                for path, data in message[1]:
+                    parsed = parse_note(path, data)
+                    kept[path] = parsed
+                    facts.append(replace(parsed, tokens=[]))  # the tokens stay here
+                conn.send(("ok", facts))
+            elif message[0] == "render":
+                context: RenderContext = pickle.loads(message[1])
+                for path, info in context.notes.items():
+                    mine = kept.get(path)
+                    if mine is not None and mine.digest == info.parsed.digest:
+                        info.parsed.tokens = mine.tokens
+                    elif path in data:  # parsed elsewhere: again here, if something embeds it
+                        info.parsed.tokens = LazyTokens(note_text(data[path]))
+                conn.send(("ok", render_bodies(context, message[2])))
+            else:
+                return
+        except Exception:  # the main process redoes this share; say why on its stderr
+            conn.send(("error", traceback.format_exc()))

@@ -1,0 +1,56 @@
+"""Worker processes: a worker that dies costs speed, never the build or its output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.load import load_vault
+from generator.parse import ParseCache, parse_notes
+from generator.resolve import resolve_vault
+from generator.workers import NoteWorkers, render_bodies
+from tests.conftest import VaultFactory
+
+
+def _vault(make_vault: VaultFactory) -> Path:
+    return make_vault(
+        {
+            f"Note {i}.md": f"# Note {i}\n\n## Two\n\nPart {i}.\n\n![[Note {(i + 1) % 200}#Two]]\n"
+            for i in range(200)
+        }
+    )
+
+
+def test_bodies_are_rendered_here_when_the_workers_died(make_vault: VaultFactory) -> None:
+    vault, _ = load_vault(_vault(make_vault))
+    expected = resolve_vault(vault, parse_notes(vault.notes, ParseCache(None)))
+    pool = NoteWorkers(2, vault.notes)
+    try:
+        parsed = parse_notes(vault.notes, ParseCache(None), parse_many=pool.parse)
+        for worker in pool._workers:  # killed between parsing and rendering
+            worker.process.kill()
+            worker.process.join()
+        resolved = resolve_vault(vault, parsed, render=pool.render)
+    finally:
+        pool.close()
+    assert {p: n.html for p, n in resolved.notes.items()} == {
+        p: n.html for p, n in expected.notes.items()
+    }
+    assert "Part 8." in resolved.notes["Note 7.md"].html
+
+
+def test_a_worker_that_dies_while_parsing_has_its_share_parsed_here(
+    make_vault: VaultFactory,
+) -> None:
+    vault, _ = load_vault(_vault(make_vault))
+    pool = NoteWorkers(2, vault.notes)
+    try:
+        workers = pool._started()
+        workers[1].process.kill()
+        workers[1].process.join()
+        parsed = parse_notes(vault.notes, ParseCache(None), parse_many=pool.parse)
+        resolved = resolve_vault(vault, parsed, render=pool.render)
+    finally:
+        pool.close()
+    assert len(parsed) == 200
+    serial = resolve_vault(vault, parse_notes(vault.notes, ParseCache(None)), render=render_bodies)
+    assert resolved.notes["Note 150.md"].html == serial.notes["Note 150.md"].html
