@@ -73,6 +73,10 @@ class LazyTokens(list[Token]):
     def __reduce__(self) -> tuple[type[LazyTokens], tuple[str]]:
         return (LazyTokens, (self._source,))
 
+    @property
+    def loaded(self) -> bool:
+        return self._loaded
+
     def _load(self) -> None:
         if not self._loaded:
             self._loaded = True

@@ -62,7 +62,7 @@ def default_workers() -> int:
 
 
 class WorkerFailed(Exception):
-    """A worker process died or raised; the caller does its share itself."""
+    """A worker process died (killed, out of memory); the caller does its share itself."""
 
 
 @dataclass
@@ -88,8 +88,8 @@ class _Worker:
         except (EOFError, OSError) as exc:
             self.alive = False
             raise WorkerFailed(f"worker {self.process.pid} stopped") from exc
-        if status != "ok":
-            raise WorkerFailed(value)
+        if status != "ok":  # a bug, not bad input: fail as a build in one process would
+            raise RuntimeError(f"a build worker failed:\n{value}")
         return value
 
 
@@ -211,7 +211,7 @@ def _split(items: list[SourceFile], count: int) -> list[list[SourceFile]]:
 def _serve(conn: Connection, notes: list[SourceFile]) -> None:
     """A worker's loop: parse notes and keep their tokens; render their bodies on request."""
     kept: dict[str, ParsedNote] = {}
-    data = {note.path: note.data for note in notes}
+    sources = {note.path: note.data for note in notes}
     while True:
         try:
             message = conn.recv()
@@ -231,8 +231,8 @@ def _serve(conn: Connection, notes: list[SourceFile]) -> None:
                     mine = kept.get(path)
                     if mine is not None and mine.digest == info.parsed.digest:
                         info.parsed.tokens = mine.tokens
-                    elif path in data:  # parsed elsewhere: again here, if something embeds it
-                        info.parsed.tokens = LazyTokens(note_text(data[path]))
+                    elif path in sources:  # parsed elsewhere: again here if something embeds it
+                        info.parsed.tokens = LazyTokens(note_text(sources[path]))
                 conn.send(("ok", render_bodies(context, message[2])))
             else:
                 return

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from generator.embeds_render import PageHooks
 from generator.load import load_vault
-from generator.parse import ParseCache, parse_notes
+from generator.parse import LazyTokens, ParseCache, parse_notes
 from generator.resolve import resolve_vault
 from generator.workers import NoteWorkers, render_bodies
 from tests.conftest import VaultFactory
@@ -54,3 +57,36 @@ def test_a_worker_that_dies_while_parsing_has_its_share_parsed_here(
     assert len(parsed) == 200
     serial = resolve_vault(vault, parse_notes(vault.notes, ParseCache(None)), render=render_bodies)
     assert resolved.notes["Note 150.md"].html == serial.notes["Note 150.md"].html
+
+
+def test_the_main_process_never_holds_tokens_when_workers_render(
+    make_vault: VaultFactory,
+) -> None:
+    vault, _ = load_vault(_vault(make_vault))
+    pool = NoteWorkers(2, vault.notes)
+    try:
+        parsed = parse_notes(vault.notes, ParseCache(None), parse_many=pool.parse)
+        resolved = resolve_vault(vault, parsed, render=pool.render)
+    finally:
+        pool.close()
+    # Tokens are made and kept by the workers; here they would be parsed a second time.
+    assert all(isinstance(p.tokens, LazyTokens) and not p.tokens.loaded for p in parsed.values())
+    assert "Part 8." in resolved.notes["Note 7.md"].html
+
+
+def test_a_bug_in_a_worker_is_reported_not_hidden(
+    make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault, _ = load_vault(_vault(make_vault))
+
+    def broken(self: PageHooks, path: str) -> str:
+        raise ValueError("plugin bug")
+
+    monkeypatch.setattr(PageHooks, "render_note", broken)  # the workers fork with the bug
+    pool = NoteWorkers(2, vault.notes)
+    try:
+        parsed = parse_notes(vault.notes, ParseCache(None), parse_many=pool.parse)
+        with pytest.raises(RuntimeError, match="plugin bug"):
+            resolve_vault(vault, parsed, render=pool.render)
+    finally:
+        pool.close()
