@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
+REPEAT_LIMIT = 50  # diagnostics of one code in one file shown before a summary
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -42,16 +43,22 @@ def warning(file: str, line: int, code: str, message: str, hint: str | None = No
 
 def sort_diagnostics(items: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Stable, de-duplicated order: by file, then line, then code and message."""
-    ordered = sorted(items, key=_order)
-    unique: list[Diagnostic] = []
-    for item in ordered:  # equal diagnostics sort next to each other
-        if not unique or item != unique[-1]:
-            unique.append(item)
-    return unique
+    # The order key tells apart every two unequal diagnostics, so the result depends only on
+    # which diagnostics there are (generator.dev.problems keeps it up to date).
+    return sorted(set(items), key=_order)
 
 
-def _order(item: Diagnostic) -> tuple[str, int, str, str, str, str]:
-    return (item.file, item.line, item.code, item.message, item.severity, item.hint or "")
+def _order(item: Diagnostic) -> tuple[str, int, str, str, str, bool, str]:
+    hint = item.hint
+    return (
+        item.file,
+        item.line,
+        item.code,
+        item.message,
+        item.severity,
+        hint is not None,
+        hint or "",
+    )
 
 
 def count(items: Iterable[Diagnostic]) -> tuple[int, int]:
@@ -69,7 +76,7 @@ def to_json(items: Iterable[Diagnostic]) -> str:
     return json.dumps([d.to_dict() for d in items], ensure_ascii=False, indent=2)
 
 
-def cap_repeats(items: list[Diagnostic], limit: int = 50) -> list[Diagnostic]:
+def cap_repeats(items: list[Diagnostic], limit: int = REPEAT_LIMIT) -> list[Diagnostic]:
     """Keep the first ``limit`` diagnostics of each code in each file, then one summary.
 
     A note with ten thousand broken links needs fixing, not ten thousand lines of output.

@@ -85,6 +85,32 @@ def _add_incoming(state: ResolveState, path: str, contribution: Contribution) ->
         state.incoming[target].setdefault(path, []).append(backlink)
 
 
+def _move_incoming(
+    state: ResolveState, path: str, old: Contribution, new: Contribution
+) -> set[str]:
+    """Replace what ``path`` contributes (``old``) by ``new``; return the targets whose
+    backlinks from ``path`` differ. Adding one link changes one target, not every target."""
+    before, after = _by_target(old), _by_target(new)
+    changed = set()
+    for target in before.keys() | after.keys():
+        backlinks = after.get(target)
+        if backlinks == before.get(target):
+            continue
+        changed.add(target)
+        if backlinks:
+            state.incoming[target][path] = backlinks
+        else:
+            state.incoming[target].pop(path, None)
+    return changed
+
+
+def _by_target(contribution: Contribution) -> dict[str, list[Backlink]]:
+    grouped: dict[str, list[Backlink]] = {}
+    for target, backlink in contribution:
+        grouped.setdefault(target, []).append(backlink)
+    return grouped
+
+
 def _sorted_backlinks(sources: dict[str, list[Backlink]]) -> list[Backlink]:
     return sorted({b for items in sources.values() for b in items})
 

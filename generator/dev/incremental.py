@@ -20,9 +20,11 @@ from pathlib import Path
 from generator.build import BuildOptions, cache_path
 from generator.course import Course, build_course
 from generator.dev.pages import PageStore
+from generator.dev.problems import SortedDiagnostics
 from generator.dev.resolver import Change, IncrementalResolver
 from generator.dev.searcher import BackgroundSearch
-from generator.diagnostics import Diagnostic, cap_repeats, sort_diagnostics
+from generator.dev.writer import write_files
+from generator.diagnostics import Diagnostic
 from generator.load import _read, _skipped, load_vault
 from generator.model import Note, ResolvedVault, Vault, normalise_path
 from generator.parse import ParseCache, ParsedNote, parse_notes
@@ -73,18 +75,19 @@ class IncrementalBuilder:
         self.load_problems: dict[str, list[Diagnostic]] = {}
         self.parsed: dict[str, ParsedNote] = {}
         self.cache = ParseCache(cache_path(options))
-        self.resolver = IncrementalResolver(options)
+        self.problems = SortedDiagnostics()  # every diagnostic, as a full build sorts them
+        self.resolver = IncrementalResolver(options, self.problems)
         self.pages = PageStore()
         self.resolved: ResolvedVault | None = None
         self.course: Course | None = None
         self.files: dict[str, bytes] = {}
         self.diagnostics: list[Diagnostic] = []
+        self._diagnostics_from: list[Diagnostic] | None = None  # what diagnostics copies
         self._search_files: dict[str, bytes] = {}
         self._documents: dict[str, tuple[Note, str]] = {}
+        self._attachments: dict[str, bytes] | None = None  # output path -> bytes
         self._lock = threading.RLock()  # one writer of ``options.out`` at a time
         self._generation = 0
-        self._diagnostics_key: tuple[list[Diagnostic], ...] | None = None
-        self._final_diagnostics: list[Diagnostic] = []
         self.search = BackgroundSearch(self.update_search)
 
     # -- entry points ----------------------------------------------------------------------
@@ -96,7 +99,8 @@ class IncrementalBuilder:
         self._load()
         self.parsed = parse_notes(self.vault.notes if self.vault else [], self.cache)
         self.cache.save({p.digest for p in self.parsed.values()})
-        self.resolver = IncrementalResolver(self.options)
+        self.problems = SortedDiagnostics()
+        self.resolver = IncrementalResolver(self.options, self.problems)
         self.pages = PageStore()
         with self._lock:
             files, pages = self._assemble(None)
@@ -105,7 +109,7 @@ class IncrementalBuilder:
             existing = self._existing_outputs()
             written = write_changed(self.options.out, files, remove=existing - set(files))
             self.files = files
-        self.diagnostics = list(self.resolved.diagnostics if self.resolved else [])
+        self._take_diagnostics()
         return Rebuild(
             changed=["(everything)"], written=written, pages=pages,
             seconds=time.perf_counter() - started, diagnostics=self.diagnostics,
@@ -118,15 +122,15 @@ class IncrementalBuilder:
         changed, rescanned = self._apply(paths)
         if theme_changed:
             changed.append("(theme)")
-        before = set(self.diagnostics)
+        before = self.diagnostics
         with self._lock:
             files, pages = self._assemble(None if rescanned or theme_changed else set(changed))
             files = self._with_search(files)
-            remove = set(self.files) - set(files)
-            written = write_changed(self.options.out, self._differing(files), remove=remove)
+            remove = self.files.keys() - files.keys()
+            written = write_files(self.options.out, self._differing(files), remove=remove)
             self.files = files
             self._generation += 1
-        self.diagnostics = list(self.resolved.diagnostics if self.resolved else [])
+        self._take_diagnostics()
         if not self.auto_search:
             pass
         elif self.background_search:
@@ -136,7 +140,7 @@ class IncrementalBuilder:
         return Rebuild(
             changed=changed, written=written, pages=pages,
             seconds=time.perf_counter() - started, diagnostics=self.diagnostics,
-            new_diagnostics=[d for d in self.diagnostics if d not in before],
+            new_diagnostics=_new(before, self.diagnostics),
         )
 
     def wait_for_search(self, timeout: float = 60.0) -> None:
@@ -148,11 +152,18 @@ class IncrementalBuilder:
         if self.vault is not None:
             self.cache.save({p.digest for p in self.parsed.values()})
 
+    def _take_diagnostics(self) -> None:
+        """``self.diagnostics``: a new list only when the diagnostics changed."""
+        final = self.resolved.diagnostics if self.resolved else []
+        if final is not self._diagnostics_from:
+            self._diagnostics_from, self.diagnostics = final, list(final)
+
     # -- applying changes ------------------------------------------------------------------
 
     def _load(self) -> None:
         vault, problems = load_vault(self.options.vault)
         self.vault = vault
+        self._attachments = None
         self.load_problems = defaultdict(list)
         for problem in problems:
             self.load_problems[problem.file].append(problem)
@@ -197,6 +208,8 @@ class IncrementalBuilder:
                 self.vault.files[rel] = found
                 if found.is_note:
                     changed_notes.append(found)
+            if found is None or not found.is_note:
+                self._attachments = None
         if added:
             self.vault.files = dict(sorted(self.vault.files.items()))
         self.parsed.update(parse_notes(changed_notes, self.cache))
@@ -211,30 +224,27 @@ class IncrementalBuilder:
         course = self.course
         if course is None or change.full or change.shown or change.tags:
             course, _ = build_course(resolved)
-        key = (resolved.diagnostics, course.diagnostics, *self.load_problems.values())
-        known = self._diagnostics_key
-        if known is None or len(known) != len(key) or any(
-                a is not b for a, b in zip(key, known, strict=True)):
-            load_problems = [d for items in self.load_problems.values() for d in items]
-            self._final_diagnostics = cap_repeats(
-                sort_diagnostics([*load_problems, *resolved.diagnostics, *course.diagnostics])
-            )
-            self._diagnostics_key = key
-        resolved.diagnostics = self._final_diagnostics
+        # The resolver put its diagnostics into self.problems; as build.assemble does, add
+        # the load problems and the course's, sort, cap. The list is the same object while
+        # the diagnostics are unchanged (the content index tells so by identity).
+        self.problems.replace_group("load", self.load_problems)
+        self.problems.replace("course", "", course.diagnostics)
+        resolved.diagnostics = self.problems.capped()
         files, pages = self.pages.assemble(resolved, course, change)
         self.resolved, self.course = resolved, course
         return files, pages
 
     def _with_search(self, files: dict[str, bytes]) -> dict[str, bytes]:
-        files = {**files, **self._search_files}
-        for attachment in self.vault.attachments if self.vault else []:
-            files[attachment.path] = attachment.data
-        return files
+        if self._attachments is None:  # Vault.attachments looks at every file of the vault
+            self._attachments = {a.path: a.data for a in self.vault.attachments} if (
+                self.vault) else {}
+        return {**files, **self._search_files, **self._attachments}
 
     def _differing(self, files: dict[str, bytes]) -> dict[str, bytes]:
         """Files whose bytes differ from what was written last (others are on disk already)."""
-        return {name: data for name, data in files.items() if self.files.get(name) is not data
-                and self.files.get(name) != data}
+        last = self.files
+        return {name: data for name, data in files.items()
+                if (known := last.get(name)) is not data and known != data}
 
     def _existing_outputs(self) -> set[str]:
         out = self.options.out
@@ -281,6 +291,14 @@ class IncrementalBuilder:
             files = {k: v for k, v in self.files.items() if not k.startswith(SEARCH_DIR)}
             self.files = self._with_search(files)
             return write_changed(self.options.out, dict(index), remove=stale - set(self.files))
+
+
+def _new(before: list[Diagnostic], after: list[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics of ``after`` not in ``before`` (the same list: nothing changed)."""
+    if after is before:
+        return []
+    known = set(before)
+    return [d for d in after if d not in known]
 
 
 def _vault_file(rel: str) -> bool:

@@ -12,13 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.course import Course, tag_output_dir
+from generator.dev.contentindex import ContentIndex
 from generator.dev.resolver import Change
-from generator.diagnostics import Diagnostic
 from generator.model import ResolvedVault
 from generator.render import (
-    content_index_diagnostics,
-    content_index_document,
-    content_index_entry,
     generated_pages,
     output_path,
     page_inputs,
@@ -39,12 +36,7 @@ class PageStore:
     note_pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # -> (out, bytes)
     generated_keys: dict[str, Any] = field(default_factory=dict)  # out -> page inputs
     generated: dict[str, bytes] = field(default_factory=dict)
-    entries: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (slug, json)
-    order: list[str] = field(default_factory=list)  # note paths by slug
-    content: bytes = b""
-    diagnostic_json: dict[Diagnostic, str] = field(default_factory=dict)
-    diagnostics_key: tuple[list[Diagnostic], list[Diagnostic]] | None = None
-    diagnostics_part: str = ""
+    content: ContentIndex = field(default_factory=ContentIndex)
     course: Course | None = None
     cards: dict[str, Any] = field(default_factory=dict)  # note path -> what lists show of it
 
@@ -80,21 +72,25 @@ class PageStore:
             redo &= set(generated_keys)
         self.course = course
         rendered = render_pages(vault, course, notes=todo, generated=redo)
-        self.note_pages = {
-            path: (output_path(note), rendered[output_path(note)]) if path in todo
-            else self.note_pages[path]
-            for path, note in sorted(vault.notes.items())
-        }
+        if self.note_pages.keys() == vault.notes.keys():  # the same notes: patch
+            for path in todo:
+                out = output_path(vault.notes[path])
+                self.note_pages[path] = (out, rendered[out])
+        else:
+            self.note_pages = {
+                path: (output_path(note), rendered[output_path(note)]) if path in todo
+                else self.note_pages[path]
+                for path, note in sorted(vault.notes.items())
+            }
         self.generated = {out: rendered[out] if out in redo else self.generated[out]
                           for out in generated_keys}
         self.generated_keys = generated_keys
-        self._content_index(vault, course, change)
         assert isinstance(theme.asset_files, dict)
         files: dict[str, bytes] = dict(theme.asset_files)
         for out, data in self.note_pages.values():
             files[out] = data
         files.update(self.generated)
-        files["content-index.json"] = self.content
+        files["content-index.json"] = self.content.update(vault, course, change)
         if vault.config.base_url:
             files["sitemap.xml"] = sitemap(vault, course)
         return files, len(todo)
@@ -124,30 +120,6 @@ class PageStore:
                 todo.add(path)
             self.note_keys[path] = key
         return todo
-
-    def _content_index(self, vault: ResolvedVault, course: Course, change: Change) -> None:
-        notes = vault.notes
-        if change.full or not self.entries:
-            self.entries = {p: (n.slug, content_index_entry(n, vault, course))
-                            for p, n in notes.items()}
-            self.order = sorted(self.entries, key=lambda p: self.entries[p][0])
-        else:
-            for path in change.notes | change.backlinks:
-                if path in notes:
-                    self.entries[path] = (notes[path].slug,
-                                          content_index_entry(notes[path], vault, course))
-        by_slug: dict[str, str] = {}
-        for path in self.order:
-            slug, entry = self.entries[path]
-            by_slug[slug] = entry
-        key = (vault.diagnostics, course.diagnostics)
-        if self.diagnostics_key is None or any(a is not b for a, b in
-                                               zip(key, self.diagnostics_key, strict=True)):
-            memo = {d: self.diagnostic_json[d] for d in vault.diagnostics
-                    if d in self.diagnostic_json}
-            self.diagnostics_part = content_index_diagnostics(vault, course, memo=memo)
-            self.diagnostic_json, self.diagnostics_key = memo, key
-        self.content = content_index_document(list(by_slug.values()), self.diagnostics_part)
 
 
 def generated_page_inputs(

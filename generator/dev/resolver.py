@@ -23,6 +23,7 @@ from generator.dev.bookkeeping import (
     _base_slug,
     _changed,
     _contribution,
+    _move_incoming,
     _note,
     _published,
     _remove_users,
@@ -30,8 +31,9 @@ from generator.dev.bookkeeping import (
     _still_valid,
     _tags,
 )
+from generator.dev.problems import SortedDiagnostics
 from generator.dev.recording import NoteRecord, note_snapshot, resolve_note
-from generator.diagnostics import Diagnostic, sort_diagnostics
+from generator.diagnostics import Diagnostic
 from generator.frontmatter import string_list
 from generator.linkindex import LinkIndex
 from generator.model import Backlink, ResolvedVault, Vault
@@ -64,12 +66,14 @@ class ResolveState:
     """Everything the previous resolve computed that the next one may reuse."""
 
     infos: dict[str, NoteInfo] = field(default_factory=dict)
+    published: dict[str, NoteInfo] = field(default_factory=dict)  # infos of published notes
     base_slugs: dict[str, str] = field(default_factory=dict)
     info_diagnostics: list[Diagnostic] = field(default_factory=list)
     index_key: Any = None
     index: LinkIndex | None = None
     config_key: Any = None
     records: dict[str, NoteRecord] = field(default_factory=dict)
+    volatile: set[str] = field(default_factory=set)  # notes whose record is volatile
     link_users: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     full_users: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     contributions: dict[str, Contribution] = field(default_factory=dict)
@@ -83,11 +87,13 @@ class ResolveState:
 class IncrementalResolver:
     """Keeps a :class:`ResolveState` and turns parsed notes into a :class:`ResolvedVault`."""
 
-    def __init__(self, options: BuildOptions) -> None:
+    def __init__(self, options: BuildOptions, diagnostics: SortedDiagnostics) -> None:
         self.options = options
         self.state = ResolveState()
-        self._diagnostics_parts: list[list[Diagnostic]] = []
-        self._sorted_diagnostics: list[Diagnostic] = []
+        # Resolve-stage diagnostics go into the builder's set, as parts of the groups
+        # "parse" and "links" (by note path) and "notes"; the ResolvedVault returned holds
+        # none: the builder adds load problems and course diagnostics, then caps and sorts.
+        self.diagnostics = diagnostics
 
     def resolve(
         self, vault: Vault, parsed: dict[str, ParsedNote], changed: set[str] | None
@@ -140,6 +146,8 @@ class IncrementalResolver:
             records[path] = record
         state.infos, state.index_key, state.index = infos, index_key, index
         state.config_key, state.records = config_key, records
+        state.published = published
+        state.volatile = {p for p, r in records.items() if r.volatile}
         state.info_diagnostics = info_diagnostics
         state.base_slugs = {p: _base_slug(p, info, home) for p, info in infos.items()}
         state.link_users, state.full_users = defaultdict(set), defaultdict(set)
@@ -162,9 +170,13 @@ class IncrementalResolver:
             backlinks=backlinks,
             tags=tags,
             tag_names=tag_names,
-            diagnostics=self._diagnostics(parsed, published),
+            diagnostics=[],
             home=home if home in notes else None,
         )
+        self.diagnostics.replace_group("parse", {p: item.diagnostics for p, item in
+                                                 parsed.items()})
+        self.diagnostics.replace("notes", "", info_diagnostics)
+        self.diagnostics.replace_group("links", {p: records[p].diagnostics for p in published})
         state.resolved = resolved
         return resolved
 
@@ -196,7 +208,8 @@ class IncrementalResolver:
             new_infos[path] = info
         infos = dict(state.infos)
         infos.update(new_infos)
-        published = {p: info for p, info in infos.items() if info.published}
+        published = dict(state.published)  # which notes are published cannot change here
+        published.update((p, info) for p, info in new_infos.items() if info.published)
         change = Change(full=False)
         change.shown = {p for p in changed if note_snapshot(state.infos[p]) !=
                         note_snapshot(infos[p])}
@@ -205,7 +218,7 @@ class IncrementalResolver:
             redo |= state.link_users.get(path, set())
         for path in changed:
             redo |= state.full_users.get(path, set())
-        redo |= {p for p, r in state.records.items() if r.volatile}
+        redo |= state.volatile
         project_root = self.options.project_root or Path(vault.root).parent
         records = dict(state.records)
         for path in sorted(redo):
@@ -222,16 +235,18 @@ class IncrementalResolver:
                 change.outgoing |= {target for target, _ in state.contributions.get(path, [])}
             _add_users(state, path, record)
             contribution = _contribution(path, record, published[path], published)
-            if contribution != state.contributions.get(path):
-                for target, _ in state.contributions.get(path, []):
-                    state.incoming[target].pop(path, None)
-                    change.backlinks.add(target)
+            known = state.contributions.get(path, [])
+            if contribution != known:
+                change.backlinks |= _move_incoming(state, path, known, contribution)
                 state.contributions[path] = contribution
-                _add_incoming(state, path, contribution)
-                change.backlinks |= {target for target, _ in contribution}
             if path in change.shown:  # and its new ones its new title
                 change.outgoing |= {target for target, _ in contribution}
-        state.infos, state.records = infos, records
+        state.infos, state.records, state.published = infos, records, published
+        for path in redo & published.keys():
+            if records[path].volatile:
+                state.volatile.add(path)
+            else:
+                state.volatile.discard(path)
         notes = dict(before.notes)
         tags_changed = False
         for path in redo | set(changed):
@@ -261,22 +276,12 @@ class IncrementalResolver:
             backlinks=backlinks,
             tags=tag_map,
             tag_names=tag_names,
-            diagnostics=self._diagnostics(parsed, published),
+            diagnostics=[],
             home=before.home,
         )
+        for path in changed:
+            self.diagnostics.replace("parse", path, parsed[path].diagnostics)
+        for path in redo & published.keys():
+            self.diagnostics.replace("links", path, records[path].diagnostics)
         state.resolved = resolved
         return resolved, change
-
-    def _diagnostics(
-        self, parsed: dict[str, ParsedNote], published: dict[str, NoteInfo]
-    ) -> list[Diagnostic]:
-        """In the order resolve_vault collects them, then sorted as it sorts them."""
-        parts = [item.diagnostics for item in parsed.values()]
-        parts.append(self.state.info_diagnostics)
-        parts.extend(self.state.records[path].diagnostics for path in published)
-        known = self._diagnostics_parts
-        if len(known) == len(parts) and all(a is b for a, b in zip(parts, known, strict=True)):
-            return self._sorted_diagnostics
-        self._diagnostics_parts = parts
-        self._sorted_diagnostics = sort_diagnostics(d for part in parts for d in part)
-        return self._sorted_diagnostics

@@ -12,6 +12,7 @@ import pytest
 import generator.build
 from generator.build import BuildOptions, build
 from generator.dev.incremental import IncrementalBuilder
+from generator.diagnostics import Diagnostic
 from generator.render import render_site
 from generator.search import SEARCH_DIR
 
@@ -203,3 +204,44 @@ def test_incremental_random_edits_match_full_build(
         except AssertionError as exc:
             raise AssertionError(f"step {step}: after touching {touched}: {exc}") from None
     builder.close()
+
+
+def test_incremental_capped_diagnostics_match_full_build(tmp_path: Path) -> None:
+    """A note with more broken links than are shown (cap_repeats), edited across the cap."""
+    vault = tmp_path / "vault"
+    (vault / "lessons").mkdir(parents=True)
+    (vault / "index.md").write_text("# Course\n\n## 1. Start\n\n- [[Broken]]\n", "utf-8")
+    broken = vault / "lessons" / "Broken.md"
+    other = vault / "lessons" / "Other.md"
+
+    def links(count: int, prefix: str = "Missing") -> str:
+        return "\n".join(f"See [[{prefix} {i}]]." for i in range(count)) + "\n"
+
+    broken.write_text("# Broken\n\n" + links(55), "utf-8")
+    other.write_text("# Other\n\nSee [[Broken]].\n", "utf-8")
+    dev_out, full_out = tmp_path / "dev", tmp_path / "full"
+    builder = IncrementalBuilder(
+        BuildOptions(vault=vault, out=dev_out, cache_dir=None), auto_search=False
+    )
+    builder.full_build()
+    edits = [
+        (broken, "# Broken\n\n" + links(45)),  # under the cap: the summary goes
+        (broken, "# Broken\n\n" + links(70)),  # over it again
+        (other, "# Other\n\n" + links(60, "Nowhere") + "See [[Broken]].\n"),
+        (broken, "# Broken\n\n" + links(70) + "And [[Other]].\n"),  # the same problems
+        (other, "# Other\n\nSee [[Broken]].\n"),
+    ]
+    for step, (path, text) in enumerate(edits):
+        path.write_text(text, "utf-8")
+        builder.rebuild({path})
+        build(BuildOptions(vault=vault, out=full_out, cache_dir=None))
+        try:
+            assert_same_site(dev_out, full_out, search=False)
+        except AssertionError as exc:
+            raise AssertionError(f"step {step}: {exc}") from None
+        assert builder.diagnostics == build_diagnostics(vault, tmp_path / "check")
+    builder.close()
+
+
+def build_diagnostics(vault: Path, out: Path) -> list[Diagnostic]:
+    return build(BuildOptions(vault=vault, out=out, cache_dir=None)).diagnostics

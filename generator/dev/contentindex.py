@@ -1,0 +1,79 @@
+"""``content-index.json`` for the dev loop: one member per note, patched where an edit
+changed it, and the document spliced together as bytes.
+
+The file holds every note (about 2 MB for 1,000 notes). Joining it as one ``str`` and
+encoding that cost more than the rest of its upkeep: a single non-ASCII character (``…`` in a
+diagnostic) makes the whole string wide. So each note's member is kept encoded and the
+document is joined from bytes, framed by what :func:`content_index_document` puts around
+its two variable parts.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from generator.course import Course
+from generator.dev.resolver import Change
+from generator.diagnostics import Diagnostic
+from generator.model import ResolvedVault
+from generator.render import (
+    content_index_diagnostics,
+    content_index_document,
+    content_index_entry,
+)
+
+_SLOT = "\0"  # never in JSON text: json.dumps escapes control characters
+
+
+@dataclass
+class ContentIndex:
+    """The last content-index.json, with the pieces it was joined from."""
+
+    members: list[bytes] = field(default_factory=list)  # "slug":{...} by slug, UTF-8
+    position: dict[str, int] = field(default_factory=dict)  # note path -> index in members
+    diagnostics_key: tuple[list[Diagnostic], list[Diagnostic]] | None = None
+    diagnostic_json: dict[Diagnostic, str] = field(default_factory=dict)
+    diagnostics: bytes = b""
+    document: bytes = b""
+
+    def update(self, vault: ResolvedVault, course: Course, change: Change) -> bytes:
+        """The document for ``vault``; ``change`` names the notes whose members may differ."""
+        notes = vault.notes
+        if change.full or not self.members:
+            self._rebuild(vault, course)
+        else:
+            for path in change.notes | change.backlinks:
+                at = self.position.get(path)
+                if at is not None and path in notes:
+                    self.members[at] = _member(vault, course, path)
+        key = (vault.diagnostics, course.diagnostics)
+        known = self.diagnostics_key
+        if known is None or key[0] is not known[0] or key[1] is not known[1]:
+            memo = {
+                d: self.diagnostic_json[d] for d in vault.diagnostics if d in self.diagnostic_json
+            }
+            self.diagnostics = content_index_diagnostics(vault, course, memo=memo).encode()
+            self.diagnostic_json, self.diagnostics_key = memo, key
+        head, middle, tail = _frame()
+        self.document = b"".join((head, b",".join(self.members), middle, self.diagnostics, tail))
+        return self.document
+
+    def _rebuild(self, vault: ResolvedVault, course: Course) -> None:
+        notes = vault.notes
+        by_slug: dict[str, str] = {}  # as content_index: a later note of one slug wins
+        for path in sorted(notes, key=lambda p: notes[p].slug):
+            by_slug[notes[path].slug] = path
+        self.position = {path: at for at, path in enumerate(by_slug.values())}
+        self.members = [_member(vault, course, path) for path in by_slug.values()]
+
+
+def _member(vault: ResolvedVault, course: Course, path: str) -> bytes:
+    return content_index_entry(vault.notes[path], vault, course).encode()
+
+
+@functools.cache
+def _frame() -> tuple[bytes, bytes, bytes]:
+    """The bytes before the notes, between notes and diagnostics, and after them."""
+    head, middle, tail = content_index_document([_SLOT], _SLOT).split(_SLOT.encode())
+    return head, middle, tail
