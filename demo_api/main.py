@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 
 from demo_api.api import calculate, docs, health, home, reports, weather
 from demo_api.api.errors import register_error_handlers
+from demo_api.api.replay import AnswerReplays
 from demo_api.middleware import MaxBodySizeMiddleware
 from demo_api.models import WeatherReport
 from demo_api.services.cache import TTLCache
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             cache: TTLCache[WeatherReport] = TTLCache(settings.cache_ttl_seconds)
             app.state.report_repository = repository
             app.state.weather_service = WeatherService(build_provider(settings, client), cache)
+            app.state.answer_replays = AnswerReplays()
             yield
         repository.close()
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, status
+from fastapi import APIRouter, HTTPException, Path, Query, Request, status
 from pydantic import ValidationError
 
 from demo_api.api.deps import WeatherServiceDep
+from demo_api.api.replay import ReplayRoute, replay_while
 from demo_api.models import Location, Units, WeatherReport
 from demo_api.models.errors import ErrorMessage
 
-router = APIRouter(prefix="/api/weather", tags=["weather"])
+# ReplayRoute: a request repeated while its report is cached gets the same bytes straight away.
+router = APIRouter(prefix="/api/weather", tags=["weather"], route_class=ReplayRoute)
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorMessage, "description": "The city, state or country is malformed"},
@@ -25,6 +27,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 @router.get("/{city}", responses=_ERRORS)
 async def get_weather(
     service: WeatherServiceDep,
+    request: Request,
     city: Annotated[str, Path(examples=["Portland"])],
     state: Annotated[str | None, Query(description="Two-letter US state", examples=["OR"])] = None,
     country: Annotated[str, Query(description="Two-letter country code")] = "US",
@@ -32,7 +35,9 @@ async def get_weather(
 ) -> WeatherReport:
     """The current weather in ``city``, from the cache when someone asked recently."""
     location = _parse_location(city, state, country)
-    return await service.get_weather(location, units)
+    report = await service.get_weather(location, units)
+    replay_while(request, lambda: service.still_cached(location, units, report))
+    return report
 
 
 def _parse_location(city: str, state: str | None, country: str) -> Location:

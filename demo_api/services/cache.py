@@ -54,6 +54,13 @@ class TTLCache(Generic[T]):
         # shield(): a caller that gives up (client went away) does not cancel the others' load.
         return await asyncio.shield(task), False
 
+    def peek(self, key: str) -> T | None:
+        """The unexpired value for ``key``, or None; never loads."""
+        entry = self._entries.get(key)
+        if entry is not None and entry.expires_at > self._clock():
+            return entry.value
+        return None
+
     async def _load(self, key: str, load: Callable[[], Awaitable[T]]) -> T:
         value = await load()
         if self._ttl_seconds > 0:

@@ -21,6 +21,10 @@ class WeatherService:
         # The cache holds a copy already marked ``cached``: a hit hands it out as it is.
         return report if from_cache else report.model_copy(update={"cached": False})
 
+    def still_cached(self, location: Location, units: Units, report: WeatherReport) -> bool:
+        """Whether the cache would hand out this very ``report`` now: not expired, not replaced."""
+        return self._cache.peek(cache_key(location, units)) is report
+
     async def _load(self, location: Location, units: Units) -> WeatherReport:
         report = await self.provider.current_weather(location, units)
         return report.model_copy(update={"cached": True})

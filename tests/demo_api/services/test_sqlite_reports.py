@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,40 @@ def test_sqlite_open_in_missing_folder_is_unavailable(tmp_path: Path) -> None:
     repository = SQLiteReportRepository(tmp_path / "no" / "such" / "reports.sqlite3")
     with pytest.raises(DatabaseUnavailable, match="Cannot open the reports database"):
         repository.open()
+
+
+def test_sqlite_file_removed_after_use_is_unavailable(
+    repository: SQLiteReportRepository,
+) -> None:
+    repository.add(submittal())
+    repository.path.unlink()
+    with pytest.raises(DatabaseUnavailable):
+        repository.add(submittal("written into a deleted file?"))
+    with pytest.raises(DatabaseUnavailable):
+        repository.ping()
+
+
+def test_sqlite_file_replaced_after_use_is_followed(
+    repository: SQLiteReportRepository, tmp_path: Path
+) -> None:
+    repository.add(submittal("old"))
+    for leftover in tmp_path.glob("reports.sqlite3*"):
+        leftover.unlink()
+    replacement = SQLiteReportRepository(repository.path)
+    replacement.open()
+    added = replacement.add(submittal("new"))
+    assert repository.latest(10) == [added]
+
+
+def test_sqlite_writes_from_many_threads_all_land(repository: SQLiteReportRepository) -> None:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        added = list(pool.map(lambda n: repository.add(submittal(f"r{n}")), range(40)))
+    assert sorted(report.id for report in repository.latest(100)) == sorted(
+        report.id for report in added
+    )
+
+
+def test_sqlite_close_then_use_reconnects(repository: SQLiteReportRepository) -> None:
+    added = repository.add(submittal())
+    repository.close()
+    assert repository.get(added.id) == added

@@ -116,3 +116,16 @@ async def test_cache_keeps_at_most_max_entries() -> None:
     for key in "abcde":
         await cache.get_or_load(key, load)
     assert len(cache) == 3
+
+
+async def test_cache_peek_sees_fresh_values_and_never_loads() -> None:
+    clock = FakeClock()
+    cache: TTLCache[str] = TTLCache(60, clock=clock)
+    load = CountingLoader()
+    load.release.set()
+    assert cache.peek("k") is None
+    await cache.get_or_load("k", load)
+    assert cache.peek("k") == "value 1"
+    clock.now += 60
+    assert cache.peek("k") is None
+    assert load.calls == 1

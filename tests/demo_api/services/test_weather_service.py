@@ -59,3 +59,13 @@ async def test_weather_service_other_units_are_a_separate_call() -> None:
     await service.get_weather(Location(city="Portland"), Units.metric)
     await service.get_weather(Location(city="Portland"), Units.imperial)
     assert provider.calls == 2
+
+
+async def test_weather_service_still_cached_only_for_the_cached_report() -> None:
+    service = WeatherService(SlowProvider(), TTLCache(3600))
+    location = Location(city="Portland", state="OR")
+    fresh = await service.get_weather(location, Units.metric)
+    cached = await service.get_weather(location, Units.metric)
+    assert service.still_cached(location, Units.metric, cached)
+    assert not service.still_cached(location, Units.metric, fresh)  # a copy marked not cached
+    assert not service.still_cached(location, Units.imperial, cached)
