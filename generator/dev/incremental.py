@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.build import BuildOptions, cache_path
+from generator.build import BuildOptions, cache_path, collector_paused
 from generator.course import Course, build_course
 from generator.dev.pages import PageStore
 from generator.dev.problems import SortedDiagnostics
@@ -94,6 +94,10 @@ class IncrementalBuilder:
 
     def full_build(self) -> Rebuild:
         """Load everything, build the whole site (search included) and write it."""
+        with collector_paused():
+            return self._full_build()
+
+    def _full_build(self) -> Rebuild:
         started = time.perf_counter()
         check_output_folder(self.options.out)
         self._load()
