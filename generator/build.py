@@ -14,6 +14,7 @@ from pathlib import Path
 from generator.course import Course, build_course
 from generator.diagnostics import Diagnostic, cap_repeats, count, sort_diagnostics
 from generator.load import load_vault
+from generator.manifest import forget, inputs_digest, read_manifest, write_manifest
 from generator.model import ResolvedVault, Vault
 from generator.parse import ParseCache, ParsedNote, parse_notes
 from generator.render import render_site, search_documents
@@ -51,6 +52,10 @@ class BuildResult:
         return sum(1 for name in self.files if name.endswith(".html"))
 
     @property
+    def notes(self) -> int:
+        return len(self.parsed)
+
+    @property
     def errors(self) -> int:
         return count(self.diagnostics)[0]
 
@@ -83,17 +88,31 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def assemble(options: BuildOptions, cache: ParseCache | None = None) -> BuildResult:
-    """Everything a build does except writing: the site as ``{path: bytes}`` in memory."""
+def assemble(
+    options: BuildOptions,
+    cache: ParseCache | None = None,
+    *,
+    loaded: tuple[Vault, list[Diagnostic]] | None = None,
+) -> BuildResult:
+    """Everything a build does except writing: the site as ``{path: bytes}`` in memory.
+
+    ``loaded`` is the vault as :func:`load_vault` returned it, when the caller loaded it.
+    """
     with collector_paused():
-        return _assemble(options, cache)
+        return _assemble(options, cache, loaded)
 
 
-def _assemble(options: BuildOptions, cache: ParseCache | None) -> BuildResult:
+def _assemble(
+    options: BuildOptions,
+    cache: ParseCache | None,
+    loaded: tuple[Vault, list[Diagnostic]] | None,
+) -> BuildResult:
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    vault, load_problems = load_vault(options.vault)
-    timings["load"] = time.perf_counter() - started
+    if loaded is None:
+        loaded = load_vault(options.vault)
+        timings["load"] = time.perf_counter() - started
+    vault, load_problems = loaded
 
     mark = time.perf_counter()
     cache = cache if cache is not None else ParseCache(cache_path(options))
@@ -153,9 +172,74 @@ def build(options: BuildOptions) -> BuildResult:
     """One full build of ``options.vault`` into ``options.out``, swapped in whole."""
     check_output_folder(options.out)
     started = time.perf_counter()
-    result = assemble(options)
+    loaded = load_vault(options.vault)
+    return _build(options, loaded, started)
+
+
+@dataclass
+class UpToDate:
+    """A build that found nothing to do: ``options.out`` already holds what it would write."""
+
+    pages: int
+    notes: int
+    diagnostics: list[Diagnostic]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def update(options: BuildOptions) -> BuildResult | UpToDate:
+    """Build, unless the site on disk was built from these very inputs (``coursegen build``)."""
+    check_output_folder(options.out)
+    started = time.perf_counter()
+    loaded = load_vault(options.vault)
+    where = manifest_path(options)
+    if where is not None:
+        previous = read_manifest(where)
+        inputs = inputs_digest(loaded[0], _settings(options))
+        if previous is not None and previous.inputs == inputs and previous.matches(options.out):
+            seconds = time.perf_counter() - started
+            return UpToDate(
+                previous.pages, previous.notes, previous.diagnostics, {"total": seconds}
+            )
+    return _build(options, loaded, started)
+
+
+def _build(
+    options: BuildOptions, loaded: tuple[Vault, list[Diagnostic]], started: float
+) -> BuildResult:
+    loading = time.perf_counter() - started
+    result = assemble(options, loaded=loaded)
+    result.timings = {"load": loading, **result.timings}
+    where = manifest_path(options)
+    if where is not None:
+        forget(where)
     mark = time.perf_counter()
     write_site(options.out, result.files)
     result.timings["write"] = time.perf_counter() - mark
+    # Try-its, exercises and includes read files outside the vault: never call such a site
+    # up to date.
+    if where is not None and not any(p.special for p in result.parsed.values()):
+        write_manifest(
+            where,
+            inputs_digest(result.vault, _settings(options)),
+            options.out,
+            list(result.files),
+            pages=result.pages,
+            notes=result.notes,
+            diagnostics=result.diagnostics,
+        )
     result.timings["total"] = time.perf_counter() - started
     return result
+
+
+def manifest_path(options: BuildOptions) -> Path | None:
+    """Where the manifest of the site built from ``options.vault`` into ``options.out`` lives."""
+    if options.cache_dir is None:
+        return None
+    where = f"{options.vault.resolve()}\0{options.out.resolve()}"
+    key = hashlib.blake2b(where.encode(), digest_size=8).hexdigest()
+    return options.cache_dir / f"site-{key}.pickle"
+
+
+def _settings(options: BuildOptions) -> tuple[str | None, ...]:
+    root = options.project_root.resolve() if options.project_root else None
+    return (options.base_url, options.api_base, str(root) if root else None)

@@ -78,8 +78,7 @@ def build(
     cache: Annotated[bool, typer.Option(help="Reuse parsed notes from .coursegen-cache.")] = True,
 ) -> None:
     """Build the site once. Exit 0 when clean, 1 on errors (or warnings with --strict)."""
-    from generator.build import DEFAULT_CACHE_DIR, BuildOptions
-    from generator.build import build as run_build
+    from generator.build import DEFAULT_CACHE_DIR, BuildOptions, UpToDate, update
 
     options = BuildOptions(
         vault=vault,
@@ -91,15 +90,20 @@ def build(
     started = time.perf_counter()
     try:
         with _progress_after(1.0, "Building the site"):
-            result = run_build(options)
+            result = update(options)
     except CoursegenError as exc:
         err.print(f"error: {exc}", style="red", markup=False)
         raise typer.Exit(2 if "does not exist" in str(exc) else 1) from exc
     elapsed = time.perf_counter() - started
     print_diagnostics(result.diagnostics, vault)
     errors, warnings = count(result.diagnostics)
+    done = (
+        f"Site is up to date ({result.pages} pages, nothing changed since the last build)"
+        if isinstance(result, UpToDate)
+        else f"Built {result.pages} pages"
+    )
     err.print(
-        f"Built {result.pages} pages in {elapsed:.2f} s: "
+        f"{done} in {elapsed:.2f} s: "
         f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}",
         markup=False,
     )
