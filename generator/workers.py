@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import traceback
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -108,7 +110,12 @@ class NoteWorkers:
             for _ in range(self.count):
                 parent, child = ctx.Pipe()
                 process = ctx.Process(target=_serve, args=(child, self.notes), daemon=True)
-                process.start()
+                with warnings.catch_warnings():
+                    # Python 3.12+ warns when a process with threads forks (a terminal
+                    # spinner may run). The workers only parse and render: they never take
+                    # a lock another thread could hold.
+                    warnings.filterwarnings("ignore", "This process .* is multi-threaded")
+                    process.start()
                 child.close()
                 self._workers.append(_Worker(process, parent, set()))
         return self._workers
@@ -210,6 +217,7 @@ def _split(items: list[SourceFile], count: int) -> list[list[SourceFile]]:
 
 def _serve(conn: Connection, notes: list[SourceFile]) -> None:
     """A worker's loop: parse notes and keep their tokens; render their bodies on request."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the main process's to handle
     kept: dict[str, ParsedNote] = {}
     sources = {note.path: note.data for note in notes}
     while True:
