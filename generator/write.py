@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from generator.errors import OutputError
@@ -77,13 +78,19 @@ def write_changed(
         tmp.write_bytes(data)
         os.replace(tmp, target)
         written.append(rel)
-    for rel in sorted(remove or ()):
+    return written + remove_files(out, remove or ())
+
+
+def remove_files(out: Path, remove: Iterable[str]) -> list[str]:
+    """Delete ``remove`` (output paths) and the folders they leave empty; return those deleted."""
+    removed: list[str] = []
+    for rel in sorted(remove):
         target = out / rel
         if target.is_file():
             target.unlink()
             _prune_empty(target.parent, out)
-            written.append(rel)
-    return written
+            removed.append(rel)
+    return removed
 
 
 def _prune_empty(folder: Path, stop: Path) -> None:

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable, Collection
 from pathlib import Path
 
-from generator.write import _prune_empty
+from generator.write import remove_files
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -40,13 +40,7 @@ def write_files(out: Path, files: dict[str, bytes], *, remove: Collection[str] =
         else:
             os.replace(temporary, target)
         written.append(rel)
-    for rel in sorted(remove):
-        target = out / rel
-        if target.is_file():
-            target.unlink()
-            _prune_empty(target.parent, out)
-            written.append(rel)
-    return written
+    return written + remove_files(out, remove)
 
 
 def _load_renameat2() -> Callable[..., int] | None:
