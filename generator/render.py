@@ -59,17 +59,17 @@ def render_site(
     """
     site = _Site(vault, course, load_theme())
     files: dict[str, bytes] = dict(site.theme.asset_files)
-    shared = shared_page_inputs(vault, course) if page_cache is not None else None
+    shared = (
+        shared_key(site.theme, shared_page_inputs(vault, course))
+        if page_cache is not None
+        else None
+    )
     reused: dict[str, bytes] = {}
     for note in sorted(vault.notes.values(), key=lambda n: n.path):
         path = output_path(note)
         if only is not None and path not in only:
             continue
-        key = (
-            page_key(site.theme, shared, page_inputs(vault, course, note))
-            if page_cache is not None
-            else None
-        )
+        key = page_key(shared, page_inputs(vault, course, note)) if shared else None
         page = page_cache.get(key) if page_cache is not None and key else None
         if page is None:
             page = site.note_page(note).encode("utf-8")
@@ -617,11 +617,21 @@ def page_inputs(vault: ResolvedVault, course: Course, note: Note) -> Any:
     )
 
 
-def page_key(theme: Theme, shared: Any, inputs: Any) -> str | None:
+def shared_key(theme: Theme, shared: Any) -> bytes | None:
+    """A digest of what every note page shows (theme, sidebar, course settings), made once
+    per build; None when it cannot be pickled (then pages are simply rendered)."""
+    try:
+        data = pickle.dumps((theme.fingerprint, shared), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def page_key(shared: bytes, inputs: Any) -> str | None:
     """A digest of everything a note page shows, for reusing it across builds; None when the
     inputs cannot be pickled (then the page is simply rendered)."""
     try:
-        data = pickle.dumps((theme.fingerprint, shared, inputs), protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return hashlib.blake2b(shared + data, digest_size=16).hexdigest()
