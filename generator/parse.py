@@ -201,9 +201,9 @@ def _collect_facts(parsed: ParsedNote) -> None:
     text_parts: list[str] = []
     tokens = parsed.tokens
     for index, token in enumerate(tokens):
-        if token.type in ("list_item_open",):
+        if token.type == "list_item_open":
             list_depth += 1
-        elif token.type in ("list_item_close",):
+        elif token.type == "list_item_close":
             list_depth -= 1
         block_id = token.meta.get("block_id") if token.meta else None
         if block_id:
@@ -228,13 +228,20 @@ def _collect_facts(parsed: ParsedNote) -> None:
     parsed.text = "\n".join(part for part in text_parts if part)
 
 
+_FACT_TYPES = frozenset({"wikilink", "embed", "tag", "link_open", "image"})
+
+
 def _inline_facts(
     parsed: ParsedNote, inline: Token, base_line: int, in_list: bool, plain: str
 ) -> None:
-    context = _SentenceFinder(plain)
-    for child in inline.children or []:
+    context: _SentenceFinder | None = None
+    for child in inline.children or ():
+        if child.type not in _FACT_TYPES:
+            continue
         meta = child.meta or {}
         line = base_line + int(meta.get("line_offset", 0))
+        if context is None:
+            context = _SentenceFinder(plain)
         if child.type in ("wikilink", "embed"):
             embed = child.type == "embed"
             parsed.links.append(
