@@ -400,11 +400,27 @@ class _Site:
         )
 
     def not_found_page(self) -> str:
-        # nginx serves 404.html at any depth: with a known base URL, links can be absolute paths.
-        prefix = None
+        """The page a server sends for any missing path, at any depth.
+
+        With a known base URL its links are absolute paths. Without one they are written
+        for the site root and the page finds that root in the address it is shown at: the
+        folders before the first one the site has (``/course/lessons/gone/`` → ``/course/``),
+        else the server's root.
+        """
         if self.config.base_url:
             prefix = urlsplit(self.config.base_url).path.rstrip("/") + "/"
-        return self.page("404.html", "", prefix=prefix, title="Page not found", crumbs=[])
+            return self.page("404.html", "", prefix=prefix, title="Page not found", crumbs=[])
+        folders = {note.url.split("/", 1)[0] for note in self.vault.notes.values()}
+        folders |= {path.split("/", 1)[0] for path in self.index_plan() if "/" in path}
+        folders |= {"assets", "pagefind"}
+        return self.page(
+            "404.html",
+            "",
+            prefix="",
+            title="Page not found",
+            crumbs=[],
+            site_folders=sorted(unquote(f) for f in folders if f),
+        )
 
 
 def backlink_items(backlinks: list[tuple[PageLink, list[str]]]) -> Markup:

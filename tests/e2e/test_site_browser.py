@@ -33,6 +33,19 @@ class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # As nginx's `error_page 404 /course/404.html`: the site's own page, at any depth.
+        page = Path(self.directory) / "course" / "404.html"
+        if code != 404 or not self.path.startswith("/course/") or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -202,3 +215,19 @@ def test_site_screenshots_wide_light_and_dark(
     overflow = page.evaluate(
         "document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth")
     assert overflow == 0
+
+
+def test_site_404_page_deep_below_the_site_is_styled_and_links_home(
+    page: Page, site_url: str
+) -> None:
+    response = page.goto(site_url + "lessons/no/such/page/")
+    assert response is not None and response.status == 404
+    expect(page.locator("h1")).to_have_text("Page not found")
+    # The theme's stylesheet applied (the header is laid out by it), links lead to the root.
+    assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).display") in (
+        "flex", "grid")
+    outline = page.get_by_role("link", name="course outline")
+    assert outline.evaluate("a => a.href") == site_url
+    page.locator("#search-input").fill("zebraword")
+    page.locator(".search-result").first.click()
+    page.wait_for_url("**/course/lessons/setup/")

@@ -162,11 +162,11 @@
   }
 
   function start() {
-    var rootUrl = new URL(document.body.getAttribute("data-root") || "./", location.href);
+    var rootUrl = new URL(document.body.getAttribute("data-root") || "./", document.baseURI);
     var current = document.body.getAttribute("data-slug") || "";
     document.querySelectorAll(".graph[data-graph]").forEach(function (container) {
       var mode = container.getAttribute("data-graph");
-      var url = new URL(container.getAttribute("data-index"), location.href).href;
+      var url = new URL(container.getAttribute("data-index"), document.baseURI).href;
       loadIndex(url).then(function (index) {
         var graph = pick(index, mode, current);
         if (!graph || (mode !== "all" && graph.nodes.length < 2)) {

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   var body = document.body;
-  var rootUrl = new URL(body.getAttribute("data-root") || "./", location.href);
+  var rootUrl = new URL(body.getAttribute("data-root") || "./", document.baseURI);
 
   /* ---- menu (narrow screens) ---- */
   function setupMenu() {
@@ -47,7 +47,7 @@
 
     function load() {
       if (!pagefind) {
-        var src = new URL(input.getAttribute("data-pagefind"), location.href);
+        var src = new URL(input.getAttribute("data-pagefind"), document.baseURI);
         var options = { baseUrl: rootUrl.pathname };
         pagefind = import(src.href).then(function (pf) {
           return Promise.resolve(pf.options(options)).then(function () {
@@ -175,7 +175,7 @@
     var current = null;
 
     function pageOf(link) {
-      var url = new URL(link.getAttribute("href"), location.href);
+      var url = new URL(link.getAttribute("href"), document.baseURI);
       if (url.origin !== location.origin) return null;
       url.hash = "";
       var path = url.pathname;
