@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +24,8 @@ from generator.workers import note_workers, render_bodies
 from generator.write import check_output_folder, write_site
 
 DEFAULT_CACHE_DIR = Path(".coursegen-cache")
+# (what the build is doing, the part of the whole build done so far: 0.0 to 1.0)
+Progress = Callable[[str, float], None]
 
 
 @dataclass
@@ -35,6 +37,7 @@ class BuildOptions:
     cache_dir: Path | None = DEFAULT_CACHE_DIR
     project_root: Path | None = None  # where {{#include}} paths start; default: the vault's parent
     workers: int | None = None  # processes for parsing and note bodies; default: every core
+    progress: Progress | None = None  # told what the build is doing and how far it got
 
 
 @dataclass
@@ -113,6 +116,8 @@ def _assemble(
         loaded = load_vault(options.vault)
         timings["load"] = time.perf_counter() - started
     vault, load_problems = loaded
+    tell = options.progress or _silent
+    tell(f"Parsing {len(vault.notes)} notes", 0.02)
 
     mark = time.perf_counter()
     cache = cache if cache is not None else ParseCache(cache_path(options))
@@ -121,6 +126,7 @@ def _assemble(
     with note_workers(vault.notes, options.workers) as workers:
         parsed = parse_notes(vault.notes, cache, parse_many=workers.parse if workers else None)
         timings["parse"] = time.perf_counter() - mark
+        tell("Resolving links, rendering note bodies", 0.3)
         mark = time.perf_counter()
         resolved = resolve_vault(
             vault,
@@ -141,11 +147,21 @@ def _assemble(
     with ThreadPoolExecutor(max_workers=1) as background:
         search = background.submit(_search_index, resolved, cache)
         pages_before = dict(cache.pages)
-        files = render_site(resolved, course, search=False, page_cache=cache.pages)
+        tell(f"Rendering {len(resolved.notes)} pages", 0.55)
+        files = render_site(
+            resolved,
+            course,
+            search=False,
+            page_cache=cache.pages,
+            on_page=lambda done, total: tell(
+                f"Rendering {total} pages", 0.55 + 0.3 * done / max(total, 1)
+            ),
+        )
         cache.dirty = cache.dirty or cache.pages != pages_before
         for attachment in vault.attachments:
             files[attachment.path] = attachment.data
         timings["render"] = time.perf_counter() - mark
+        tell("Indexing for search", 0.85)
         files.update(search.result())
     timings["search (beside render)"] = time.perf_counter() - mark
     cache.save({p.digest for p in parsed.values()})
@@ -213,6 +229,7 @@ def _build(
     if where is not None:
         forget(where)
     mark = time.perf_counter()
+    (options.progress or _silent)(f"Writing {len(result.files)} files", 0.92)
     write_site(options.out, result.files)
     result.timings["write"] = time.perf_counter() - mark
     # Try-its, exercises and includes read files outside the vault: never call such a site
@@ -229,6 +246,10 @@ def _build(
         )
     result.timings["total"] = time.perf_counter() - started
     return result
+
+
+def _silent(label: str, done: float) -> None:
+    pass
 
 
 def manifest_path(options: BuildOptions) -> Path | None:

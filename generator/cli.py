@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
 from enum import StrEnum
 from pathlib import Path
@@ -11,6 +12,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from generator import __version__
 from generator.diagnostics import Diagnostic, count
@@ -89,7 +98,8 @@ def build(
     )
     started = time.perf_counter()
     try:
-        with _progress_after(1.0, "Building the site"):
+        with _progress_after(1.0, "Building the site") as progress:
+            options.progress = progress.update
             result = update(options)
     except CoursegenError as exc:
         err.print(f"error: {exc}", style="red", markup=False)
@@ -176,32 +186,38 @@ def dev(
 
 
 class _progress_after:
-    """A spinner on a terminal, shown only when the work takes longer than ``delay`` seconds."""
+    """A progress bar on a terminal, shown only when the work takes longer than ``delay``
+    seconds; :meth:`update` is the build's ``progress``."""
 
     def __init__(self, delay: float, label: str) -> None:
         self.delay = delay
         self.label = label
-        self._status: object | None = None
-        self._timer: object | None = None
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+        self._timer: threading.Timer | None = None
 
     def __enter__(self) -> _progress_after:
         if err.is_terminal:
-            import threading
-
-            status = err.status(self.label + "…")
-            self._status = status
-            timer = threading.Timer(self.delay, status.start)
-            timer.daemon = True
-            timer.start()
-            self._timer = timer
+            self._bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TaskProgressColumn(),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            )
+            self._task = self._bar.add_task(self.label, total=1.0)
+            self._timer = threading.Timer(self.delay, self._bar.start)
+            self._timer.daemon = True
+            self._timer.start()
         return self
 
+    def update(self, label: str, done: float) -> None:
+        if self._bar is not None and self._task is not None:
+            self._bar.update(self._task, description=label, completed=done)
+
     def __exit__(self, *exc: object) -> None:
-        import threading
-
-        if isinstance(self._timer, threading.Timer):
+        if self._timer is not None:
             self._timer.cancel()
-        from rich.status import Status
-
-        if isinstance(self._status, Status):
-            self._status.stop()
+        if self._bar is not None:
+            self._bar.stop()

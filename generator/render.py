@@ -47,6 +47,7 @@ def render_site(
     only: set[str] | None = None,
     search: bool | None = None,
     page_cache: dict[str, bytes] | None = None,
+    on_page: Callable[[int, int], None] | None = None,
 ) -> dict[str, bytes]:
     """Every output file of the site (relative POSIX path -> bytes), except attachments.
 
@@ -56,6 +57,7 @@ def render_site(
     the dev loop can index later with :func:`search_documents` and ``build_search_index``.
     With ``page_cache`` (page key -> bytes, from the last build), a note page whose inputs
     are unchanged is reused instead of rendered; the cache is refilled with this build's pages.
+    ``on_page(done, total)`` is told, now and then, how many note pages are done.
     """
     site = _Site(vault, course, load_theme())
     files: dict[str, bytes] = dict(site.theme.asset_files)
@@ -65,7 +67,9 @@ def render_site(
         else None
     )
     reused: dict[str, bytes] = {}
-    for note in sorted(vault.notes.values(), key=lambda n: n.path):
+    for done, note in enumerate(sorted(vault.notes.values(), key=lambda n: n.path)):
+        if on_page is not None and done % 50 == 0:
+            on_page(done, len(vault.notes))
         path = output_path(note)
         if only is not None and path not in only:
             continue

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
+import generator.cli as cli
+from generator.build import BuildOptions, build
 from generator.cli import app
 from tests.conftest import ROOT, VaultFactory
 
@@ -108,3 +114,38 @@ def test_cli_check_text_keeps_line_numbers_readable(make_vault: VaultFactory) ->
     vault = make_vault({**TWO_NOTES, "Lesson.md": lines})
     result = runner.invoke(app, ["check", str(vault)])
     assert "Lesson.md:100: warning" in result.output
+
+
+def test_build_reports_its_progress_stage_by_stage(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    seen: list[tuple[str, float]] = []
+    vault = make_vault({"index.md": "# Home\n\n## One\n\n- [[A]]\n", "A.md": "# A\n"})
+    build(BuildOptions(vault=vault, out=tmp_path / "site", cache_dir=None,
+                       progress=lambda label, done: seen.append((label, done))))
+    stages = [label.split()[0] for label, _ in seen]
+    assert stages[0] == "Parsing" and stages[-1] == "Writing"
+    assert {"Resolving", "Rendering", "Indexing"} <= set(stages)
+    fractions = [done for _, done in seen]
+    assert fractions == sorted(fractions) and 0 < fractions[-1] < 1
+
+
+def test_a_slow_build_on_a_terminal_shows_a_progress_bar(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    screen = io.StringIO()
+    monkeypatch.setattr(cli, "err", Console(file=screen, force_terminal=True, width=80))
+    with cli._progress_after(0.0, "Building the site") as progress:
+        time.sleep(0.2)  # the bar appears once the delay has passed
+        progress.update("Rendering 40 pages", 0.5)
+        time.sleep(0.3)  # and redraws a few times a second
+    assert "Rendering 40 pages" in screen.getvalue()
+    assert "50%" in screen.getvalue() and "━" in screen.getvalue()
+
+
+def test_no_progress_bar_when_not_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    screen = io.StringIO()
+    monkeypatch.setattr(cli, "err", Console(file=screen, force_terminal=False))
+    with cli._progress_after(0.0, "Building the site") as progress:
+        progress.update("Rendering 40 pages", 0.5)
+    assert screen.getvalue() == ""
