@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -52,7 +53,7 @@ class Manifest:
 def inputs_digest(vault: Vault, settings: tuple[str | None, ...]) -> str:
     """A digest of everything a build of ``vault`` with ``settings`` reads."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{FORMAT}\0{CODE_VERSION}\0{load_theme().fingerprint}\0".encode())
+    h.update(f"{FORMAT}\0{CODE_VERSION}\0{load_theme().fingerprint}\0{sys.version}\0".encode())
     for name in LIBRARIES:
         try:
             h.update(f"{name}={metadata.version(name)}\0".encode())
