@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import socket
 import statistics
 import sys
@@ -111,7 +113,8 @@ def run_dev_bench() -> list[str]:
                          lambda text, i: text + f"\nSee [[Note {100 + i:05d}]] too.\n")
         builder.wait_for_search(timeout=600)
         builder.close()
-        sse_ms = _sse_latency(vault, root / "site", Path("concepts/Note 00006.md"))
+        with contextlib.redirect_stderr(io.StringIO()):  # the session's own per-rebuild lines
+            sse_ms = _sse_latency(vault, root / "site", Path("concepts/Note 00006.md"))
     return [
         f"dev: full build of {NOTES} notes at start: {startup:.1f} s",
         f"dev: (a) text edit, write -> files on disk: {text_ms:.0f} ms (target 50)",
