@@ -9,7 +9,13 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+)
 from markupsafe import Markup
 from pygments.formatters import HtmlFormatter
 
@@ -58,6 +64,9 @@ def _load(theme_dir: Path, signature: tuple[tuple[str, int, int], ...]) -> Theme
         lstrip_blocks=True,
         undefined=StrictUndefined,
         auto_reload=False,
+        # Compiled templates kept between runs (keyed by their source's checksum, in a
+        # private folder of the user's temporary directory): a build skips compiling them.
+        bytecode_cache=FileSystemBytecodeCache(),
     )
     env.filters["header_lines"] = header_lines
     sources: dict[str, bytes] = {}
