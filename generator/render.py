@@ -18,7 +18,7 @@ from markupsafe import Markup
 from generator.course import Course, Lesson, tag_output_dir, tag_url
 from generator.diagnostics import Diagnostic, sort_diagnostics
 from generator.model import Note, ResolvedVault
-from generator.search import build_search_index
+from generator.search import build_search_index, lighten
 from generator.theme import Theme, load_theme, without_header_lines
 from generator.urls import depth, relative
 
@@ -127,12 +127,13 @@ def search_documents(vault: ResolvedVault) -> dict[str, str]:
 
 
 def search_document(note: Note) -> str:
-    """The search document of one note page."""
+    """The search document of one note page (inline tags dropped: Pagefind reads their text)."""
+    body = lighten(without_header_lines(_strip_title(note.html, note.title)))
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{_escape(note.title)}</title></head><body><main data-pagefind-body>"
         f'<h1 data-pagefind-meta="title">{_escape(note.title)}</h1>'
-        f"{without_header_lines(_strip_title(note.html, note.title))}</main></body></html>"
+        f"{body}</main></body></html>"
     )
 
 

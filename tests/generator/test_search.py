@@ -3,20 +3,61 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
+import sys
+import threading
+from pathlib import Path
+from typing import Any
 
-from generator.search import build_search_index
+import pytest
 
-PAGE = ('<!doctype html><html lang="en"><head><title>{t}</title></head><body>'
-        '<main data-pagefind-body><h1 data-pagefind-meta="title">{t}</h1><p>{body}</p></main>'
-        "</body></html>")
+from generator import search
+from generator.search import SearchIndexError, build_search_index, lighten, shard_count
+
+PAGE = (
+    '<!doctype html><html lang="en"><head><title>{t}</title></head><body>'
+    '<main data-pagefind-body><h1 data-pagefind-meta="title">{t}</h1><p>{body}</p></main>'
+    "</body></html>"
+)
+
+# A rendered note body as the build writes it: links, a tag, a code span, a highlight, a
+# heading with inline code, Pygments output and a footnote reference with an id.
+RENDERED = (
+    '<!doctype html><html lang="en"><head><title>Routing</title></head><body>'
+    '<main data-pagefind-body><h1 data-pagefind-meta="title">Routing</h1>'
+    '<p>Read <a class="internal" href="../setup/" data-target="setup">the setup note</a> and '
+    '<a class="tag" href="../tags/api/">#api</a> before <code>app.get()</code>, '
+    "<mark>carefully</mark>.</p>"
+    '<h2 id="path-parameters">Path <code>{city}</code> parameters</h2>'
+    '<p>Each <em>segment</em> is a <strong>parameter</strong><sup class="footnote-ref">'
+    '<a href="#fn1" id="fnref1">[1]</a></sup>.</p>'
+    '<pre class="highlight"><code class="language-python"><span class="nd">@app</span>'
+    '<span class="o">.</span><span class="n">get</span><span class="p">(</span>'
+    '<span class="s2">"/weather/</span><span class="si">{city}</span><span class="s2">"'
+    '</span><span class="p">)</span>\n</code></pre>'
+    '<ul><li id="^step">First <mark>install</mark> uvicorn</li></ul>'
+    "</main></body></html>"
+)
+
+
+def fragments(files: dict[str, bytes]) -> dict[str, dict[str, Any]]:
+    """Pagefind's per-page records (url, content, anchors), keyed by URL."""
+    found = {}
+    for name, data in files.items():
+        if "/fragment/" in name:
+            record = json.loads(gzip.decompress(data).removeprefix(b"pagefind_dcd"))
+            found[record["url"]] = record
+    return found
 
 
 def test_build_search_index_returns_pagefind_bundle_under_pagefind() -> None:
-    files = build_search_index({
-        "a/index.html": PAGE.format(t="Alpha", body="zebra crossing"),
-        "b/index.html": PAGE.format(t="Beta", body="other words"),
-    })
+    files = build_search_index(
+        {
+            "a/index.html": PAGE.format(t="Alpha", body="zebra crossing"),
+            "b/index.html": PAGE.format(t="Beta", body="other words"),
+        }
+    )
     assert "pagefind/pagefind.js" in files
     assert "pagefind/pagefind-entry.json" in files
     assert sum(name.startswith("pagefind/fragment/") for name in files) == 2
@@ -43,3 +84,131 @@ def test_build_search_index_small_site_is_one_bundle() -> None:
     files = build_search_index({"a/index.html": PAGE.format(t="Alpha", body="words")})
     assert json.loads(files["pagefind/shards.json"]) == []
     assert not any(name.startswith("pagefind/shard-") for name in files)
+
+
+def test_shard_count_one_for_small_sites_then_grows_to_a_cap() -> None:
+    assert [shard_count(n) for n in (1, 499, 500, 899, 900, 1250, 100_000)] == [1, 1, 2, 2, 3, 4, 4]
+
+
+def test_build_search_index_streams_a_site_larger_than_the_send_window(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(search, "_IN_FLIGHT_BYTES", 1)  # one page in flight at a time
+    pages = {f"p{i}/index.html": PAGE.format(t=f"Page {i}", body=f"word{i}") for i in range(40)}
+    pages["bytes/index.html"] = PAGE.format(t="Bytes", body="given as bytes").encode()
+    records = fragments(build_search_index(pages, shards=2))
+    assert len(records) == 41
+    assert records["/p39/"]["content"] == "Page 39. word39."
+    assert records["/bytes/"]["content"] == "Bytes. given as bytes."
+
+
+def test_lighten_drops_inline_tags_and_keeps_their_text() -> None:
+    html = (
+        '<p>See <a class="internal" href="../x/">the <code>Depends</code> note</a>, '
+        '<em>then</em> <mark>this</mark> <span class="unresolved">one</span>.</p>'
+    )
+    assert lighten(html) == "<p>See the Depends note, then this one.</p>"
+
+
+def test_lighten_keeps_blocks_headings_ids_and_highlighted_code_text() -> None:
+    html = (
+        '<h2 id="setup">Setup</h2><pre class="highlight"><code class="language-python">'
+        '<span class="k">def</span><span class="w"> </span><span class="nf">f</span>()'
+        "</code></pre>"
+    )
+    assert lighten(html) == '<h2 id="setup">Setup</h2><pre class="highlight">def f()</pre>'
+
+
+def test_lighten_keeps_inline_elements_pagefind_reads_with_their_end_tags() -> None:
+    html = (
+        '<p>x<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup> '
+        '<span id="k"><span class="n">a</span>b</span> '
+        '<span data-pagefind-meta="author">Ann</span> <b>bold</b></p>'
+    )
+    assert lighten(html) == (
+        '<p>x<a href="#fn1" id="fnref1">[1]</a> <span id="k">ab</span> '
+        '<span data-pagefind-meta="author">Ann</span> bold</p>'
+    )
+
+
+def test_lighten_reads_a_quoted_greater_than_inside_an_attribute() -> None:
+    assert lighten("<p><span title=\"a > b\">x</span> <a title='c>d'>y</a></p>") == "<p>x y</p>"
+
+
+def test_lighten_leaves_elements_whose_names_only_start_alike() -> None:
+    html = (
+        '<section><summary>s</summary><img alt="i"><br><ul><li>l</li></ul>'
+        "<strike>k</strike><main data-pagefind-body>m</main><A HREF=x>up</A></section>"
+    )
+    assert lighten(html) == html
+
+
+def test_lighten_indexes_the_same_words_and_excerpts_as_the_rendered_page() -> None:
+    rendered = build_search_index({"routing/index.html": RENDERED})
+    lightened = build_search_index({"routing/index.html": lighten(RENDERED)})
+    # Word index chunks are named by a hash of their contents: same names, same words.
+    assert sorted(n for n in rendered if "/index/" in n) == sorted(
+        n for n in lightened if "/index/" in n
+    )
+    before, after = fragments(rendered)["/routing/"], fragments(lightened)["/routing/"]
+    assert after["content"] == before["content"]
+    assert "Path {city} parameters" in after["content"] and "app.get()" in after["content"]
+    assert [(a["element"], a["id"], a["location"]) for a in after["anchors"]] == [
+        (a["element"], a["id"], a["location"]) for a in before["anchors"]
+    ]
+
+
+def test_lighten_keeps_sub_result_headings_with_their_full_text() -> None:
+    anchors = fragments(build_search_index({"routing/index.html": lighten(RENDERED)}))["/routing/"][
+        "anchors"
+    ]
+    by_id = {a["id"]: (a["element"], a["text"]) for a in anchors}
+    assert by_id["path-parameters"] == ("h2", "Path {city} parameters")
+    # Pagefind leaves <mark> text out of an anchor's text; without the tag the word stays.
+    assert by_id["^step"] == ("li", "First install uvicorn")
+    assert by_id["fnref1"][0] == "a"
+
+
+FAKE_PAGEFIND = """\
+import base64, json, sys
+def read():
+    data = b""
+    while not data.endswith(b","):
+        chunk = sys.stdin.buffer.read(1)
+        if not chunk:
+            sys.exit(0)
+        data += chunk
+    return json.loads(base64.b64decode(data[:-1]))
+first = read()
+reply = {"message_id": first["message_id"], "payload": {"type": "NewIndex", "index_id": 0}}
+sys.stdout.buffer.write(base64.b64encode(json.dumps(reply).encode()) + b",")
+sys.stdout.flush()
+read()
+sys.stdout.write("thread 'main' panicked: out of memory")
+sys.exit(101)
+"""
+
+
+def test_build_search_index_pagefind_stopping_midway_is_an_error_not_a_hang(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    script = tmp_path / "fake-pagefind"
+    script.write_text(f"#!{sys.executable}\n{FAKE_PAGEFIND}", encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(script))
+    pages = {f"p{i}/index.html": PAGE.format(t=f"Page {i}", body="w" * 5000) for i in range(300)}
+    outcome: list[BaseException] = []
+
+    def index() -> None:
+        try:
+            build_search_index(pages, shards=1)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=index, daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "build_search_index hung after pagefind stopped"
+    assert len(outcome) == 1 and isinstance(outcome[0], SearchIndexError)
+    assert "panicked" in str(outcome[0])
