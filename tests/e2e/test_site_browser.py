@@ -5,12 +5,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: 
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "generator"))
-from conftest import require_binary  # noqa: E402
+from conftest import QuietHandler, require_binary, static_server  # noqa: E402
 from site_fixture import COURSE_VAULT  # noqa: E402
 
 from generator.search import build_search_index  # noqa: E402
@@ -29,10 +25,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
+class _SiteHandler(QuietHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         # As nginx's `error_page 404 /course/404.html`: the site's own page, at any depth.
         page = Path(self.directory) / "course" / "404.html"
@@ -70,14 +63,8 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for rel, data in build_search_index(pages, shards=2).items():
         (sharded / rel).parent.mkdir(parents=True, exist_ok=True)
         (sharded / rel).write_bytes(data)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(www)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/course/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with static_server(www, _SiteHandler) as url:
+        yield url + "/course/"
 
 
 @pytest.fixture(scope="module")

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from conftest import require_binary
+from conftest import require_binary, static_server
 from site_fixture import build_course_site  # before generator: fixes its import
 
 from generator.render import search_documents
@@ -44,11 +41,6 @@ SEARCH = """async ([root, query]) => {
 }"""
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def www(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The fixture course built by the pipeline at /one/, and re-indexed in two shards at /two/."""
@@ -61,13 +53,8 @@ def www(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             target = base / "www" / folder / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=base / "www"))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with static_server(base / "www") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
