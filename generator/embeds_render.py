@@ -148,7 +148,9 @@ class PageHooks:
         return (
             f'<div class="embed" data-embed="{escape(info.url)}">'
             f'<div class="embed-title"><a class="internal" href="{escape(href)}">{title}</a></div>'
-            f'<div class="embed-body">{body}</div></div>'
+            # Search finds embedded text in the note it comes from, as Obsidian's search does,
+            # not again in every note that shows it.
+            f'<div class="embed-body" data-pagefind-ignore>{body}</div></div>'
         )
 
     # helpers ---------------------------------------------------------------------------

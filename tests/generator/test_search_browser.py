@@ -41,14 +41,23 @@ SEARCH = """async ([root, query]) => {
 }"""
 
 
+EMBED_VAULT = {
+    "index.md": "# Home\n\n## One\n\n- [[Lesson]]\n",
+    "Lesson.md": "# Lesson\n\nIts own word: wombatword.\n\n![[Source#Part]]\n",
+    "Source.md": "# Source\n\n## Part\n\nOnly here: quokkaword.\n",
+}
+
+
 @pytest.fixture(scope="module")
 def www(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The fixture course built by the pipeline at /one/, and re-indexed in two shards at /two/."""
+    """The fixture course built by the pipeline at /one/, and re-indexed in two shards at /two/;
+    a small vault with embeds at /embeds/."""
     base = tmp_path_factory.mktemp("search-browser")
     site = build_course_site(base / "vault")
     sharded = {k: v for k, v in site.files.items() if not k.startswith("pagefind/")}
     sharded.update(build_search_index(search_documents(site.resolved), shards=2))
-    for folder, files in (("one", site.files), ("two", sharded)):
+    embeds = build_course_site(base / "embeds-vault", EMBED_VAULT)
+    for folder, files in (("one", site.files), ("two", sharded), ("embeds", embeds.files)):
         for rel, data in files.items():
             target = base / "www" / folder / rel
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -96,3 +105,10 @@ def test_search_word_inside_a_link_finds_the_section_with_an_excerpt(
 def test_search_word_in_inline_code_finds_the_page(page: Page, folder: str) -> None:
     results = search(page, f"/{folder}/", "zebraword")
     assert [(r["url"], r["title"]) for r in results] == [(f"/{folder}/lessons/setup/", "Setup")]
+
+
+def test_embedded_text_is_found_in_the_note_it_comes_from_only(page: Page) -> None:
+    # As in Obsidian's search: the embed shows the text, the source note holds it.
+    results = search(page, "/embeds/", "quokkaword")
+    assert [r["url"] for r in results] == ["/embeds/source/"]
+    assert [r["url"] for r in search(page, "/embeds/", "wombatword")] == ["/embeds/lesson/"]
