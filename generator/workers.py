@@ -6,9 +6,10 @@ headings, tags, text), and keeps the tokens. Once the main process has resolved 
 link it sends the vault-wide lookups back, and each worker renders the bodies of the
 notes it parsed. What crosses a process boundary is facts and HTML strings only.
 
-The workers are forked when the build starts, so they see the loaded vault without
-receiving it. A worker that fails (killed, out of memory) costs speed, never the build:
-its share is done again in the main process.
+The workers are forked when first needed, after the vault is loaded, so they see it
+without receiving it. A worker that dies (killed, out of memory) costs speed, never the
+build: its share is done again in the main process. A bug inside a worker is raised with
+the worker's traceback, as it would be in one process.
 """
 
 from __future__ import annotations
