@@ -208,6 +208,7 @@ def update(options: BuildOptions) -> BuildResult | UpToDate:
     started = time.perf_counter()
     loaded = load_vault(options.vault)
     where = manifest_path(options)
+    inputs = None
     if where is not None:
         previous = read_manifest(where)
         inputs = inputs_digest(loaded[0], _settings(options))
@@ -216,12 +217,16 @@ def update(options: BuildOptions) -> BuildResult | UpToDate:
             return UpToDate(
                 previous.pages, previous.notes, previous.diagnostics, {"total": seconds}
             )
-    return _build(options, loaded, started)
+    return _build(options, loaded, started, inputs)
 
 
 def _build(
-    options: BuildOptions, loaded: tuple[Vault, list[Diagnostic]], started: float
+    options: BuildOptions,
+    loaded: tuple[Vault, list[Diagnostic]],
+    started: float,
+    inputs: str | None = None,
 ) -> BuildResult:
+    """Build and write; ``inputs`` is the vault's digest when the caller already made it."""
     loading = time.perf_counter() - started
     result = assemble(options, loaded=loaded)
     result.timings = {"load": loading, **result.timings}
@@ -237,7 +242,7 @@ def _build(
     if where is not None and not any(p.special for p in result.parsed.values()):
         write_manifest(
             where,
-            inputs_digest(result.vault, _settings(options)),
+            inputs or inputs_digest(result.vault, _settings(options)),
             options.out,
             list(result.files),
             pages=result.pages,
