@@ -170,17 +170,12 @@ def _assemble(
 
 
 def _search_index(resolved: ResolvedVault, cache: ParseCache) -> dict[str, bytes]:
-    """Pagefind's files for the site, reused from the last build when no page text changed."""
-    documents = search_documents(resolved)
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(documents):
-        digest.update(path.encode() + b"\0" + documents[path].encode() + b"\0")
-    key = digest.hexdigest()
-    if cache.search is not None and cache.search[0] == key:
-        return cache.search[1]
-    files = build_search_index(documents)
-    cache.search = (key, files)
-    cache.dirty = True
+    """Pagefind's files for the site; shards whose pages did not change since the last build
+    are reused (an edit to one note re-indexes one shard)."""
+    before = dict(cache.search)
+    files = build_search_index(search_documents(resolved), reuse=cache.search)
+    if cache.search.keys() != before.keys():
+        cache.dirty = True
     return files
 
 

@@ -20,7 +20,7 @@ from generator.frontmatter import read_frontmatter
 from generator.markdown.wikilinks import split_link
 from generator.model import Heading, SourceFile
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -340,8 +340,8 @@ class ParseCache:
         self.entries: dict[str, ParsedNote] = {}
         # (digest, page url, signature of what it depends on) -> (body HTML, its diagnostics)
         self.html: dict[tuple[str, str, str], tuple[str, list[Diagnostic]]] = {}
-        # the search index of the last build: (hash of what was indexed, its files)
-        self.search: tuple[str, dict[str, bytes]] | None = None
+        # the search index of the last build: Pagefind's files by shard (see search.shard_key)
+        self.search: dict[str, dict[str, bytes]] = {}
         self.pages: dict[str, bytes] = {}  # note pages of the last build, by page key
         self.dirty = False
         if path is not None and path.is_file():
@@ -351,7 +351,7 @@ class ParseCache:
                 if stored.get("format") == CACHE_FORMAT and stored.get("version") == CODE_VERSION:
                     self.entries = stored["entries"]
                     self.html = stored.get("html", {})
-                    self.search = stored.get("search")
+                    self.search = stored.get("search", {})
                     self.pages = stored.get("pages", {})
             except Exception:  # a corrupt or foreign cache is only a slower build
                 self.entries, self.html = {}, {}

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import concurrent.futures
+import hashlib
 import json
 import re
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
+from importlib.metadata import version
 from typing import Any
 
 from pagefind.index import IndexConfig, PagefindIndex
@@ -44,6 +46,8 @@ _INLINE_TAG_PARTS = re.compile(rf"<(/?)({_INLINE})({_ATTRIBUTES})>")
 _INLINE_NAME = re.compile(rf"(?:{_INLINE})[\s/>]")
 # What Pagefind acts on in an element: an id (an anchor for sub-results) and data-pagefind-*.
 _MEANINGFUL = (" id=", "data-pagefind-")
+_CONFIG: IndexConfig = {"force_language": "en"}
+_PAGEFIND_VERSION = version("pagefind")
 
 
 class SearchIndexError(CoursegenError):
@@ -206,23 +210,33 @@ class _PromptService(PagefindService):
                 future.set_exception(SearchIndexError(message))
 
 
+# Pagefind's files for one shard, by the digest of the pages it indexed (see shard_key).
+ShardCache = MutableMapping[str, dict[str, bytes]]
+
+
 def build_search_index(
-    pages: Mapping[str, bytes | str], *, shards: int | None = None
+    pages: Mapping[str, bytes | str],
+    *,
+    shards: int | None = None,
+    reuse: ShardCache | None = None,
 ) -> dict[str, bytes]:
     """Index ``{output path: HTML}`` and return Pagefind's files under ``pagefind/``.
 
     Only pages that mark their content with ``data-pagefind-body`` are indexed. Pagefind's
     service takes files one at a time on one core, so big sites are split into shards indexed
     side by side; the search script merges them (``pagefind/shards.json`` lists the extra ones).
+    A page's shard follows from its path alone, so an edit changes one shard: with ``reuse``
+    (the shards of an earlier index), a shard whose pages are all unchanged is taken from it
+    rather than indexed again, and ``reuse`` is refilled with this index's shards.
     """
     count = shards if shards is not None else shard_count(len(pages))
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(_index(pages, max(1, count)))
+        return asyncio.run(_index(pages, max(1, count), reuse))
     # Called from async code (the dev server): index on a private loop in a worker thread.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, _index(pages, max(1, count))).result()
+        return pool.submit(asyncio.run, _index(pages, max(1, count), reuse)).result()
 
 
 def shard_count(pages: int) -> int:
@@ -232,17 +246,52 @@ def shard_count(pages: int) -> int:
     return min(_MAX_SHARDS, max(2, pages // _PAGES_PER_SHARD))
 
 
-async def _index(pages: Mapping[str, bytes | str], shards: int) -> dict[str, bytes]:
-    paths = sorted(pages)
-    groups = [paths[i::shards] for i in range(shards)]
-    bundles = await asyncio.gather(*(_index_group(pages, group) for group in groups))
+def shard_groups(paths: Iterable[str], shards: int) -> list[list[str]]:
+    """``paths`` (sorted) dealt into ``shards`` groups by a hash of each path, so adding or
+    removing a page leaves every other page in its shard. A tiny site whose hashes would leave
+    a shard empty is dealt round-robin instead (Pagefind needs a page per index)."""
+    ordered = sorted(paths)
+    groups: list[list[str]] = [[] for _ in range(shards)]
+    for path in ordered:
+        digest = hashlib.blake2b(path.encode("utf-8"), digest_size=8).digest()
+        groups[int.from_bytes(digest, "big") % shards].append(path)
+    if shards > 1 and not all(groups):
+        groups = [ordered[i::shards] for i in range(shards)]
+    return groups
+
+
+def shard_key(pages: Mapping[str, bytes | str], paths: list[str]) -> str:
+    """What one shard's index is made from: its pages, Pagefind's version and our settings."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{_PAGEFIND_VERSION}\0{_CONFIG}\0".encode())
+    for path in paths:
+        page = pages[path]
+        digest.update(path.encode("utf-8") + b"\0")
+        digest.update(page.encode("utf-8") if isinstance(page, str) else page)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+async def _index(
+    pages: Mapping[str, bytes | str], shards: int, reuse: ShardCache | None
+) -> dict[str, bytes]:
+    groups = shard_groups(pages, shards)
+    keys = [shard_key(pages, group) for group in groups]
+    known = dict(reuse) if reuse is not None else {}  # a copy: the dev loop shares reuse
+    todo = [number for number, key in enumerate(keys) if key not in known]
+    made = await asyncio.gather(*(_index_group(pages, groups[number]) for number in todo))
+    bundles = {key: known[key] for key in keys if key in known}
+    bundles.update((keys[number], bundle) for number, bundle in zip(todo, made, strict=True))
+    if reuse is not None:
+        reuse.clear()
+        reuse.update(bundles)
     files: dict[str, bytes] = {}
     extra: list[str] = []
-    for number, bundle in enumerate(bundles, start=1):
+    for number, key in enumerate(keys, start=1):
         folder = SEARCH_DIR if number == 1 else f"{SEARCH_DIR}shard-{number}/"
         if number > 1:
             extra.append(folder.removeprefix(SEARCH_DIR))
-        files.update({folder + path: data for path, data in bundle.items()})
+        files.update({folder + path: data for path, data in bundles[key].items()})
     files[SEARCH_DIR + "shards.json"] = json.dumps(extra).encode("utf-8")
     return files
 
@@ -251,8 +300,7 @@ async def _index_group(pages: Mapping[str, bytes | str], paths: list[str]) -> di
     service = _PromptService()
     await service.launch()
     try:
-        config: IndexConfig = {"force_language": "en"}
-        index: PagefindIndex = await service.create_index(config)
+        index: PagefindIndex = await service.create_index(_CONFIG.copy())
         assert index._index_id is not None
         await service.add_pages(index._index_id, ((path, _text(pages[path])) for path in paths))
         files = await index.get_files()

@@ -84,6 +84,7 @@ class IncrementalBuilder:
         self.diagnostics: list[Diagnostic] = []
         self._diagnostics_from: list[Diagnostic] | None = None  # what diagnostics copies
         self._search_files: dict[str, bytes] = {}
+        self._search_shards: dict[str, dict[str, bytes]] = {}  # reused by unchanged shards
         self._documents: dict[str, tuple[Note, str]] = {}
         self._attachments: dict[str, bytes] | None = None  # output path -> bytes
         self._lock = threading.RLock()  # one writer of ``options.out`` at a time
@@ -279,14 +280,14 @@ class IncrementalBuilder:
         return {output_path(note): text for note, text in documents.values()}
 
     def _search_index(self) -> dict[str, bytes]:
-        return build_search_index(self._documents_now())
+        return build_search_index(self._documents_now(), reuse=self._search_shards)
 
     def update_search(self) -> list[str]:
         """Index the current pages and write the search files that changed."""
         with self._lock:
             generation = self._generation
             documents = self._documents_now()
-        index = build_search_index(documents)
+        index = build_search_index(documents, reuse=self._search_shards)
         with self._lock:
             if generation != self._generation:
                 return []  # pages changed meanwhile; the next round indexes them

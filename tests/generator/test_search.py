@@ -13,7 +13,13 @@ from typing import Any
 import pytest
 
 from generator import search
-from generator.search import SearchIndexError, build_search_index, lighten, shard_count
+from generator.search import (
+    SearchIndexError,
+    build_search_index,
+    lighten,
+    shard_count,
+    shard_groups,
+)
 
 PAGE = (
     '<!doctype html><html lang="en"><head><title>{t}</title></head><body>'
@@ -76,14 +82,47 @@ def test_build_search_index_shards_are_listed_for_the_search_script() -> None:
     files = build_search_index(pages, shards=2)
     assert json.loads(files["pagefind/shards.json"]) == ["shard-2/"]
     assert "pagefind/shard-2/pagefind-entry.json" in files
-    assert sum(name.startswith("pagefind/fragment/") for name in files) == 2
-    assert sum(name.startswith("pagefind/shard-2/fragment/") for name in files) == 2
+    first, second = shard_groups(pages, 2)
+    assert sum(name.startswith("pagefind/fragment/") for name in files) == len(first)
+    assert sum(name.startswith("pagefind/shard-2/fragment/") for name in files) == len(second)
+    assert len(first) + len(second) == 4
 
 
 def test_build_search_index_small_site_is_one_bundle() -> None:
     files = build_search_index({"a/index.html": PAGE.format(t="Alpha", body="words")})
     assert json.loads(files["pagefind/shards.json"]) == []
     assert not any(name.startswith("pagefind/shard-") for name in files)
+
+
+def test_a_new_page_leaves_every_other_page_in_its_shard() -> None:
+    paths = [f"notes/note-{i:04d}/index.html" for i in range(900)]
+    before = shard_groups(paths, 3)
+    after = shard_groups([*paths, "notes/a-new-one/index.html"], 3)
+    assert sum(len(group) for group in after) == 901
+    for old, new in zip(before, after, strict=True):
+        assert set(new) - set(old) <= {"notes/a-new-one/index.html"}
+        assert set(old) <= set(new)
+    assert min(map(len, before)) > 250  # the hash spreads pages about evenly
+
+
+def test_a_tiny_site_gets_a_page_in_every_shard() -> None:
+    assert all(shard_groups(["a/index.html", "b/index.html"], 2))
+
+
+def test_an_edit_reindexes_only_its_shard_and_gives_the_same_files_as_a_fresh_index() -> None:
+    pages = {f"p{i}/index.html": PAGE.format(t=f"Page {i}", body=f"word{i}") for i in range(12)}
+    shards: dict[str, dict[str, bytes]] = {}
+    build_search_index(pages, shards=2, reuse=shards)
+    kept = dict(shards)
+    assert len(kept) == 2
+    edited = shard_groups(pages, 2)[1][0]
+    pages[edited] = PAGE.format(t="Edited", body="xylophone")
+    files = build_search_index(pages, shards=2, reuse=shards)
+    assert len(shards) == 2
+    assert sum(bundle is kept.get(key) for key, bundle in shards.items()) == 1
+    assert files == build_search_index(pages, shards=2)
+    url = "/" + edited.removesuffix("index.html")
+    assert fragments(files)[url]["content"] == "Edited. xylophone."
 
 
 def test_shard_count_one_for_small_sites_then_grows_to_a_cap() -> None:
