@@ -21,7 +21,7 @@ from generator.render import render_site, search_documents
 from generator.resolve import resolve_vault
 from generator.search import build_search_index
 from generator.workers import note_workers, render_bodies
-from generator.write import check_output_folder, write_site
+from generator.write import Staging, check_output_folder
 
 DEFAULT_CACHE_DIR = Path(".coursegen-cache")
 # (what the build is doing, the part of the whole build done so far: 0.0 to 1.0)
@@ -96,19 +96,22 @@ def assemble(
     cache: ParseCache | None = None,
     *,
     loaded: tuple[Vault, list[Diagnostic]] | None = None,
+    write_early: Callable[[dict[str, bytes]], None] | None = None,
 ) -> BuildResult:
     """Everything a build does except writing: the site as ``{path: bytes}`` in memory.
 
     ``loaded`` is the vault as :func:`load_vault` returned it, when the caller loaded it.
+    ``write_early`` is given every file but the search index's while Pagefind still works.
     """
     with collector_paused():
-        return _assemble(options, cache, loaded)
+        return _assemble(options, cache, loaded, write_early)
 
 
 def _assemble(
     options: BuildOptions,
     cache: ParseCache | None,
     loaded: tuple[Vault, list[Diagnostic]] | None,
+    write_early: Callable[[dict[str, bytes]], None] | None = None,
 ) -> BuildResult:
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -161,7 +164,12 @@ def _assemble(
         for attachment in vault.attachments:
             files[attachment.path] = attachment.data
         timings["render"] = time.perf_counter() - mark
-        tell("Indexing for search", 0.85)
+        if write_early is not None:
+            writing = time.perf_counter()
+            tell(f"Writing {len(files)} files", 0.85)
+            write_early(files)
+            timings["write (beside search)"] = time.perf_counter() - writing
+        tell("Indexing for search", 0.9)
         files.update(search.result())
     timings["search (beside render)"] = time.perf_counter() - mark
     cache.save({p.digest for p in parsed.values()})
@@ -223,15 +231,19 @@ def _build(
 ) -> BuildResult:
     """Build and write; ``inputs`` is the vault's digest when the caller already made it."""
     loading = time.perf_counter() - started
-    result = assemble(options, loaded=loaded)
-    result.timings = {"load": loading, **result.timings}
-    where = manifest_path(options)
-    if where is not None:
-        forget(where)
-    mark = time.perf_counter()
-    (options.progress or _silent)(f"Writing {len(result.files)} files", 0.92)
-    write_site(options.out, result.files)
-    result.timings["write"] = time.perf_counter() - mark
+    with Staging(options.out) as staging:
+        # The pages are written while Pagefind indexes them; the index follows.
+        result = assemble(options, loaded=loaded, write_early=staging.write)
+        result.timings = {"load": loading, **result.timings}
+        where = manifest_path(options)
+        if where is not None:
+            forget(where)
+        mark = time.perf_counter()
+        rest = {k: v for k, v in result.files.items() if k not in staging.written}
+        (options.progress or _silent)(f"Writing {len(rest)} files", 0.95)
+        staging.write(rest)
+        staging.swap()
+        result.timings["write"] = time.perf_counter() - mark
     # Try-its, exercises and includes read files outside the vault: never call such a site
     # up to date.
     if where is not None and not any(p.special for p in result.parsed.values()):

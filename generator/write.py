@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from generator.errors import OutputError
@@ -27,34 +27,59 @@ def check_output_folder(out: Path) -> None:
         )
 
 
-def write_site(out: Path, files: dict[str, bytes]) -> None:
-    """Write every file into a temporary folder beside ``out``, then swap it in whole.
+class Staging:
+    """A new site written into a temporary folder beside ``out``, then swapped in whole.
 
-    Top-level dot-files already in ``out`` (such as a ``.gitignore``) are carried over.
+    Files may be written in several rounds (a build writes its pages while the search index
+    is still being made). Leaving the ``with`` block without :meth:`swap`, by an error or
+    Ctrl+C, removes the half-written folder and leaves ``out`` as it was.
     """
-    check_output_folder(out)
-    out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
+
+    def __init__(self, out: Path) -> None:
+        check_output_folder(out)
+        self.out = out.absolute()
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
+        self._folders: set[Path] = {self.folder}  # folders known to exist
+        self.written: set[str] = set()
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)  # gone already once swapped in
+
+    def write(self, files: Mapping[str, bytes]) -> None:
         for rel, data in files.items():
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = self.folder / rel
+            if target.parent not in self._folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.update(target.parents)
             target.write_bytes(data)
+            self.written.add(rel)
+
+    def swap(self) -> None:
+        """Make the written files the site at ``out``; top-level dot-files already in ``out``
+        (such as a ``.gitignore``) are carried over."""
+        out = self.out
         if out.exists():
             for keep in out.iterdir():
                 if keep.name.startswith(".") and keep.is_file():
-                    shutil.copy2(keep, staging / keep.name)
-        os.chmod(staging, 0o755)
+                    shutil.copy2(keep, self.folder / keep.name)
+        os.chmod(self.folder, 0o755)
         old = out.parent / f".{out.name}.old-{os.getpid()}"
         if out.exists():
             os.replace(out, old)
-        os.replace(staging, out)
+        os.replace(self.folder, out)
         if old.exists():
             shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+
+
+def write_site(out: Path, files: Mapping[str, bytes]) -> None:
+    """Write every file into a temporary folder beside ``out``, then swap it in whole."""
+    with Staging(out) as staging:
+        staging.write(files)
+        staging.swap()
 
 
 def write_changed(

@@ -53,8 +53,10 @@ def test_build_cache_follows_a_renamed_link_target(
     assert "link.unresolved" in [d.code for d in result.diagnostics]
 
 
+# The search index fails after the pages have already been written beside the site.
+@pytest.mark.parametrize("stage", ["render_site", "build_search_index"])
 def test_build_failure_leaves_the_previous_site_whole(
-    make_vault: VaultFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    make_vault: VaultFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str
 ) -> None:
     vault = make_vault(VAULT)
     out = tmp_path / "site"
@@ -66,8 +68,9 @@ def test_build_failure_leaves_the_previous_site_whole(
     def broken(*args: object, **kwargs: object) -> dict[str, bytes]:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(build_module, "render_site", broken)
-    with pytest.raises(RuntimeError):
+    (vault / "A.md").write_text("# A\n\nNew text.\n", encoding="utf-8")
+    monkeypatch.setattr(build_module, stage, broken)
+    with pytest.raises(RuntimeError, match="disk on fire"):
         build(BuildOptions(vault=vault, out=out, cache_dir=None))
     assert site_bytes(out) == before
     assert (out / ".gitignore").read_text(encoding="utf-8") == "*\n"
