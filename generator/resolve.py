@@ -293,7 +293,7 @@ def _note_infos(
             )
         slug = "index" if source.path == home else _slug(source.path, fm)
         if published:
-            fresh = unique_slug(slug, set(taken))
+            fresh = unique_slug(slug, taken)
             if fresh != slug:
                 diagnostics.append(
                     warning(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 from pathlib import PurePosixPath
 
 _NOT_WORD = re.compile(r"[^\w]+|_+")
@@ -21,7 +22,7 @@ def slug_for_path(path: str) -> str:
     return "/".join(slugify(part) or "note" for part in parts)
 
 
-def unique_slug(slug: str, taken: set[str]) -> str:
+def unique_slug(slug: str, taken: Container[str]) -> str:
     """``slug`` if free, else ``slug-2``, ``slug-3``…"""
     if slug not in taken:
         return slug

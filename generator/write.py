@@ -40,7 +40,7 @@ class Staging:
         self.out = out.absolute()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
-        self._folders: set[Path] = {self.folder}  # folders known to exist
+        self._folders: set[str] = {""}  # folders (relative, POSIX) known to exist
         self.written: set[str] = set()
 
     def __enter__(self) -> Staging:
@@ -50,12 +50,16 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)  # gone already once swapped in
 
     def write(self, files: Mapping[str, bytes]) -> None:
+        root = str(self.folder)
         for rel, data in files.items():
-            target = self.folder / rel
-            if target.parent not in self._folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                self._folders.update(target.parents)
-            target.write_bytes(data)
+            folder = rel.rpartition("/")[0]
+            if folder not in self._folders:
+                os.makedirs(os.path.join(root, folder), exist_ok=True)
+                while folder and folder not in self._folders:
+                    self._folders.add(folder)
+                    folder = folder.rpartition("/")[0]
+            with open(os.path.join(root, rel), "wb") as handle:
+                handle.write(data)
             self.written.add(rel)
 
     def swap(self) -> None:
