@@ -13,7 +13,7 @@ from generator.diagnostics import Diagnostic, error, warning
 
 _FENCE = re.compile(r"^---[ \t]*$")
 # libyaml's loader when PyYAML was built with it: the same results, many times faster.
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _WIKILINK = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
 
 
@@ -39,7 +39,7 @@ def read_frontmatter(path: str, text: str) -> Frontmatter:
         for match in _WIKILINK.finditer(line):
             result.links.append((match.group(1), number))
     try:
-        loaded = yaml.load(raw, Loader=_LOADER) if raw.strip() else {}
+        loaded = yaml.load(raw, Loader=SAFE_LOADER) if raw.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line_number = (int(mark.line) + 2) if mark is not None else 1

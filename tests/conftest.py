@@ -96,3 +96,13 @@ def static_server(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep what builds cache for the user (the demo API's schema) inside the test run."""
+    if "COURSEGEN_TEST_CACHE" not in os.environ:
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="coursegen-test-cache-")
+        os.environ["COURSEGEN_TEST_CACHE"] = folder
+        os.environ["XDG_CACHE_HOME"] = folder

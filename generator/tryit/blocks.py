@@ -16,6 +16,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 
+from generator.frontmatter import SAFE_LOADER
+
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 EXERCISE_KEYS = ("id", "title", "task", "start", "check", "solution", "hint")
 REQUIRED_KEYS = ("id", "start", "check")
@@ -196,8 +198,8 @@ def parse_tryit(text: str) -> tuple[Request | None, list[Problem]]:
 def parse_exercise(text: str) -> tuple[Exercise | None, list[Problem]]:
     """Parse an ``exercise`` block (YAML); None when it cannot be used."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=SAFE_LOADER)
+        data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         offset = mark.line if mark is not None else 0

@@ -4,11 +4,16 @@ when a note has a try-it), or another API's from a file or URL named in the cour
 from __future__ import annotations
 
 import difflib
+import hashlib
+import importlib.util
 import json
+import os
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -33,26 +38,97 @@ class ApiSchema:
 
 @lru_cache(maxsize=1)
 def demo_schema() -> ApiSchema:
-    """The demo API's OpenAPI document, computed in-process (imports FastAPI: seconds)."""
-    import tempfile
+    """The demo API's OpenAPI document, and a check of its real routes.
 
-    from starlette.routing import Match
+    Computing them imports FastAPI and builds the app, which takes longer than building a
+    whole course; so they are kept in the user's cache folder under a fingerprint of the demo
+    API's source and the libraries it is made with, and later builds only read them.
+    """
+    where = _cache_folder() / f"demo-openapi-{_demo_fingerprint()}.json"
+    try:
+        stored = json.loads(where.read_text(encoding="utf-8"))
+        if not isinstance(stored.get("doc"), dict) or not isinstance(stored.get("answers"), dict):
+            raise ValueError("not a stored schema")
+    except (OSError, ValueError, AttributeError):
+        routes = _DemoRoutes(where, {"doc": {}, "answers": {}})
+        stored = {"doc": routes.app().openapi(), "answers": {}}
+        routes.stored = stored
+        _store(where, stored)
+        return ApiSchema(stored["doc"], routes)
+    return ApiSchema(stored["doc"], _DemoRoutes(where, stored))
 
-    from demo_api.main import create_app
-    from demo_api.settings import Settings
 
-    folder = tempfile.gettempdir()
-    settings = Settings(provider="offline", docs_enabled=True,
-                        database_path=Path(folder) / "coursegen-openapi-unused.sqlite3")
-    app = create_app(settings)
+class _DemoRoutes:
+    """``(method, path) -> bool``: whether a route of the demo app answers, schema or not
+    (the docs pages and static files are left out of the schema). Each answer is stored with
+    the schema, so the app is only built for a request no earlier build asked about."""
 
-    def answers(method: str, path: str) -> bool:
-        # routes left out of the schema (the docs pages, static files) still answer
+    def __init__(self, where: Path, stored: dict[str, Any]) -> None:
+        self.where = where
+        self.stored = stored
+        self._app: Any = None
+
+    def __call__(self, method: str, path: str) -> bool:
+        key = f"{method} {path}"
+        known = self.stored["answers"].get(key)
+        if isinstance(known, bool):
+            return known
+        from starlette.routing import Match
+
         scope = {"type": "http", "path": path, "method": method, "root_path": "",
                  "path_params": {}}
-        return any(route.matches(scope)[0] is Match.FULL for route in app.routes)
+        found = any(route.matches(scope)[0] is Match.FULL for route in self.app().routes)
+        self.stored["answers"][key] = found
+        _store(self.where, self.stored)
+        return found
 
-    return ApiSchema(app.openapi(), answers)
+    def app(self) -> Any:
+        if self._app is None:
+            import tempfile
+
+            from demo_api.main import create_app
+            from demo_api.settings import Settings
+
+            folder = tempfile.gettempdir()
+            settings = Settings(provider="offline", docs_enabled=True,
+                                database_path=Path(folder) / "coursegen-openapi-unused.sqlite3")
+            self._app = create_app(settings)
+        return self._app
+
+
+def _demo_fingerprint() -> str:
+    """A digest of the demo API's source files and of the libraries that shape its schema."""
+    digest = hashlib.blake2b(digest_size=12)
+    digest.update(sys.version.encode())
+    for name in ("fastapi", "starlette", "pydantic", "pydantic-core"):
+        try:
+            digest.update(f"{name}={version(name)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{name}\0".encode())
+    spec = importlib.util.find_spec("demo_api")
+    folders = list(spec.submodule_search_locations or ()) if spec else []
+    for folder in folders:
+        root = Path(folder)
+        for source in sorted(root.rglob("*.py")):
+            digest.update(source.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def _cache_folder() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "coursegen"
+
+
+def _store(where: Path, data: dict[str, Any]) -> None:
+    """Write ``data`` as JSON at ``where``; a cache that cannot be written is only slower."""
+    try:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        tmp = where.with_name(f".{where.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, where)
+    except OSError:
+        pass
 
 
 _LOADED: dict[tuple[str, float], ApiSchema] = {}
