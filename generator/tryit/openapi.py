@@ -45,17 +45,24 @@ def demo_schema() -> ApiSchema:
     API's source and the libraries it is made with, and later builds only read them.
     """
     where = _cache_folder() / f"demo-openapi-{_demo_fingerprint()}.json"
+    stored = _read_stored(where)
+    routes = _DemoRoutes(where, stored or {"doc": {}, "answers": {}})
+    if stored is None:
+        routes.stored["doc"] = routes.app().openapi()
+        _store(where, routes.stored)
+    return ApiSchema(routes.stored["doc"], routes)
+
+
+def _read_stored(where: Path) -> dict[str, Any] | None:
     try:
         stored = json.loads(where.read_text(encoding="utf-8"))
-        if not isinstance(stored.get("doc"), dict) or not isinstance(stored.get("answers"), dict):
-            raise ValueError("not a stored schema")
-    except (OSError, ValueError, AttributeError):
-        routes = _DemoRoutes(where, {"doc": {}, "answers": {}})
-        stored = {"doc": routes.app().openapi(), "answers": {}}
-        routes.stored = stored
-        _store(where, stored)
-        return ApiSchema(stored["doc"], routes)
-    return ApiSchema(stored["doc"], _DemoRoutes(where, stored))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stored, dict):
+        return None
+    if not isinstance(stored.get("doc"), dict) or not isinstance(stored.get("answers"), dict):
+        return None
+    return stored
 
 
 class _DemoRoutes:
@@ -116,7 +123,15 @@ def _demo_fingerprint() -> str:
 
 
 def _cache_folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    """The user's cache folder for coursegen (``$XDG_CACHE_HOME/coursegen``)."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home folder: keep the cache for this machine's session
+            import tempfile
+
+            base = tempfile.gettempdir()
     return Path(base) / "coursegen"
 
 
