@@ -101,7 +101,16 @@ def code_highlight_css() -> str:
     dark: str = HtmlFormatter(style=DARK_CODE_STYLE).get_style_defs(  # type: ignore[no-untyped-call]
         '[data-theme="dark"] .highlight'
     )
-    return f"/* light: {LIGHT_CODE_STYLE} */\n{light}\n/* dark: {DARK_CODE_STYLE} */\n{dark}\n"
+    # What a lexer cannot read (an unquoted key or "..." in a JSON example, pseudo-code) is
+    # not a mistake to show the reader: no red box, the text as it is, as Obsidian shows it.
+    plain_errors = (
+        '.highlight .err, [data-theme="dark"] .highlight .err '
+        "{ border: none; background: none; color: inherit; }"
+    )
+    return (
+        f"/* light: {LIGHT_CODE_STYLE} */\n{light}\n/* dark: {DARK_CODE_STYLE} */\n{dark}\n"
+        f"{plain_errors}\n"
+    )
 
 
 # "Links: [[a]]", "Ref: https://…", "Tags: #x", "Rel: [[b]]": the label lines many vaults open a

@@ -127,6 +127,21 @@ def test_site_dark_mode_toggle_persists_after_reload(page: Page, site_url: str) 
     assert background == "rgb(15, 20, 25)"
 
 
+def test_site_code_example_with_unlexable_text_shows_no_error_box(
+    page: Page, site_url: str
+) -> None:
+    page.goto(site_url + "lessons/pydantic-models/")
+    ellipsis = page.locator(".highlight .err", has_text="...")
+    expect(ellipsis).to_have_count(1)
+    for theme in ("light", "dark"):
+        page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
+        looks = ellipsis.evaluate(
+            """e => { const s = getComputedStyle(e), p = getComputedStyle(e.parentElement);
+                      return [s.borderTopStyle, s.color === p.color]; }"""
+        )
+        assert looks == ["none", True], theme
+
+
 def test_site_hover_preview_shows_first_paragraph(page: Page, site_url: str) -> None:
     page.goto(site_url + "lessons/why-fastapi/")
     page.locator('.note-body a.internal', has_text="Pydantic models").hover()

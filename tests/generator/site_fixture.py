@@ -91,6 +91,10 @@ Back to [[Why FastAPI#Speed]] for the reasons.
 tags: [lang/python/typing]
 ---
 Models describe data. Everything in FastAPI uses them.
+
+```json
+{"city": "Portland", ...}
+```
 """,
     "concepts/Async.md": """---
 description: Coroutines and the event loop.
