@@ -90,6 +90,10 @@ class Backlink:
     context: str  # the sentence around the link, plain text
 
 
+# What every try-it and exercise panel's HTML carries (see generator.tryit.render).
+TRYIT_MARK = ' data-tryit="'
+
+
 @dataclass
 class Note:
     """A published note, parsed and resolved, ready for the theme to render."""
@@ -110,6 +114,7 @@ class Note:
     cssclasses: list[str] = field(default_factory=list)
     order: float | None = None
     kind: Literal["home", "note"] = "note"
+    tryits: bool = False  # the body shows a try-it or exercise panel (its own or embedded)
 
 
 @dataclass

@@ -151,6 +151,8 @@ class _Site:
         self._sidebars: dict[str, str] = {}
         self._card_parts: dict[str, tuple[str, str, str]] = {}
         self._root_links: dict[str, tuple[Callable[[str], Markup], Callable[[str], Markup]]] = {}
+        # The API address control and the try-it scripts, on every page of a site with try-its.
+        self.tryits = any(note.tryits for note in vault.notes.values())
 
     # -- shared pieces -------------------------------------------------------------------
 
@@ -182,6 +184,7 @@ class _Site:
             href=href,
             asset=asset,
             sidebar=self.sidebar(root, context.get("lesson")),
+            tryits=self.tryits,
             **context,
         )
 
@@ -603,7 +606,8 @@ def shared_page_inputs(vault: ResolvedVault, course: Course) -> Any:
         )
         for chapter in course.chapters
     )
-    return (course.title, course.home, vault.config, sidebar)
+    tryits = any(note.tryits for note in vault.notes.values())
+    return (course.title, course.home, vault.config, sidebar, tryits)
 
 
 def page_inputs(vault: ResolvedVault, course: Course, note: Note) -> Any:

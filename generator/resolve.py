@@ -15,6 +15,7 @@ from generator.embeds_render import MAX_EMBED_DEPTH, RenderContext
 from generator.frontmatter import is_published, string_list
 from generator.linkindex import LinkIndex, Resolution
 from generator.model import (
+    TRYIT_MARK,
     Backlink,
     CourseConfig,
     Link,
@@ -202,6 +203,7 @@ def make_note(
         cssclasses=string_list(fm.get("cssclasses")),
         order=_number(fm.get("order")),
         kind="home" if info.path == home else "note",
+        tryits=TRYIT_MARK in html,
     )
 
 

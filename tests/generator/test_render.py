@@ -10,10 +10,11 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from site_fixture import build_course_site  # before generator: fixes its import
 
-from generator.build import BuildResult
+from generator.build import BuildOptions, BuildResult, assemble
 from generator.course import build_course
 from generator.model import CourseConfig, Heading, Link, Note, ResolvedVault
 from generator.render import mark_external_links, obsidian_url, render_site
+from tests.conftest import VaultFactory
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +162,37 @@ def test_render_assets_are_content_hashed_and_referenced_relatively(site: BuildR
     assert css and all(h.startswith("../../assets/") for h in css)  # type: ignore[union-attr]
     for href in css:
         assert href is not None and href.removeprefix("../../") in site.files
-    assert tree.css_first(".api-control").attributes["data-api-base"] == "http://127.0.0.1:8000"
+
+
+def test_render_site_without_tryits_has_no_api_control_and_loads_no_tryit_script(
+    site: BuildResult,
+) -> None:
+    for name in ("index.html", "lessons/setup/index.html", "tags/index.html"):
+        tree = page(site, name)
+        assert tree.css_first(".api-control") is None
+        sources = [n.attributes.get("src") or "" for n in tree.css("script[src]")]
+        styles = [n.attributes.get("href") or "" for n in tree.css('link[rel="stylesheet"]')]
+        assert sources and not any("tryit" in src for src in sources)
+        assert not any("tryit" in href for href in styles)
+
+
+def test_render_one_tryit_puts_the_api_control_on_every_page(make_vault: VaultFactory) -> None:
+    vault = make_vault({
+        "index.md": "---\ntitle: Course\napi_base: http://127.0.0.1:9000\n---\n## One\n\n"
+                    "- [[Lesson]]\n",
+        "Lesson.md": "# Lesson\n\n```tryit\nGET /api/health\n```\n",
+        "Other.md": "# Other\n\nEmbeds the lesson: ![[Lesson]] #topic\n",
+        "Plain.md": "# Plain\n\nNo panel here.\n",
+    })
+    result = assemble(BuildOptions(vault=vault, cache_dir=None))
+    for name in ("index.html", "lesson/index.html", "other/index.html", "plain/index.html",
+                 "tags/topic/index.html", "concepts/index.html"):
+        tree = HTMLParser(result.files[name].decode())
+        assert tree.css_first(".api-control").attributes["data-api-base"] == (
+            "http://127.0.0.1:9000"), name
+        assert any("tryit" in (n.attributes.get("src") or "") for n in tree.css("script[src]"))
+    notes = result.resolved.notes
+    assert [p for p in sorted(notes) if notes[p].tryits] == ["Lesson.md", "Other.md"]
 
 
 def test_render_open_in_obsidian_link_encodes_vault_and_path() -> None:

@@ -84,3 +84,16 @@ def test_rebuild_bad_note_becomes_diagnostic_not_crash(builder: IncrementalBuild
     assert any(d.file == "D.md" and d.code.startswith("frontmatter")
                for d in builder.diagnostics)
     assert (builder.options.out / "d" / "index.html").is_file()
+
+
+def test_rebuild_first_tryit_brings_the_api_control_to_every_page_and_its_removal_takes_it(
+    builder: IncrementalBuilder,
+) -> None:
+    site = builder.options.out
+    assert b"api-control" not in (site / "d" / "index.html").read_bytes()
+    written = edit(builder, "B.md", "# B\n\n```tryit\nGET /api/health\n```\n")
+    assert {"a/index.html", "d/index.html", "index.html", "tags/index.html"} <= set(written)
+    for page in ("d/index.html", "concepts/index.html", "index.html"):
+        assert b'class="api-control"' in (site / page).read_bytes(), page
+    edit(builder, "B.md", "# B\n\nSee [[A]].\n")
+    assert b"api-control" not in (site / "d" / "index.html").read_bytes()
