@@ -292,3 +292,11 @@ def test_theme_colours_text_pairs_meet_aa_contrast(site: BuildResult, selector: 
     low = {f"{fg} on {bg}": round(_contrast(colours[fg], colours[bg]), 2) for fg, bg in pairs
            if _contrast(colours[fg], colours[bg]) < 4.5}
     assert low == {}
+
+
+def test_render_vault_without_outline_has_a_sidebar_of_links_only(make_vault: VaultFactory) -> None:
+    vault = make_vault({"index.md": "# Garden\n\nWelcome.\n", "Note.md": "# Note\n"})
+    result = assemble(BuildOptions(vault=vault, cache_dir=None))
+    sidebar = HTMLParser(result.files["note/index.html"].decode()).css_first("#sidebar")
+    assert sidebar.css_first(".chapters") is None
+    assert [a.text() for a in sidebar.css("a")] == ["Concepts", "Tags", "Graph"]
