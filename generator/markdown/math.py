@@ -6,6 +6,7 @@ latex2mathml cannot read is shown as ``<code class="math-error">`` with its sour
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -19,14 +20,45 @@ from markdown_it.utils import OptionsDict
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 
+# Environments MathJax and KaTeX (so Obsidian) typeset that latex2mathml does not know, as
+# ones it does with the same layout: it would print their "&" as text on one line.
+_ENVIRONMENTS = {
+    "aligned": ("align*", ""),
+    "alignedat": ("align*", ""),
+    "alignat": ("align*", ""),
+    "alignat*": ("align*", ""),
+    "gather": ("array", "{c}"),
+    "gather*": ("array", "{c}"),
+    "gathered": ("array", "{c}"),
+    "eqnarray": ("array", "{rcl}"),
+    "eqnarray*": ("array", "{rcl}"),
+}
+_NAMES = "|".join(re.escape(name) for name in sorted(_ENVIRONMENTS, key=len, reverse=True))
+# alignat and alignedat take the number of column pairs, which align* does not need
+_BEGIN = re.compile(rf"\\begin\s*\{{({_NAMES})\}}(?:\s*\{{\d+\}})?")
+_END = re.compile(rf"\\end\s*\{{({_NAMES})\}}")
+
+
+def _known_environments(latex: str) -> str:
+    def begin(match: re.Match[str]) -> str:
+        name, columns = _ENVIRONMENTS[match.group(1)]
+        return f"\\begin{{{name}}}{columns}"
+
+    def end(match: re.Match[str]) -> str:
+        return f"\\end{{{_ENVIRONMENTS[match.group(1)][0]}}}"
+
+    return _END.sub(end, _BEGIN.sub(begin, latex))
+
+
 @lru_cache(maxsize=4096)
 def latex_to_mathml(latex: str, display: bool) -> str:
     """MathML for ``latex``; a ``math-error`` code element when it cannot be converted."""
     try:
-        mathml: str = convert(latex, display="block" if display else "inline")
+        mathml: str = convert(_known_environments(latex), display="block" if display else "inline")
     except Exception:  # latex2mathml raises many kinds on bad input; none may stop a build
         return f'<code class="math-error">{escapeHtml(latex)}</code>'
-    return mathml
+    # An "&" it does not place in a table comes out bare, which is not well-formed markup.
+    return mathml.replace(">&<", ">&amp;<")
 
 
 def _render(content: str, options: dict[str, Any]) -> str:
