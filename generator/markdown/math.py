@@ -19,7 +19,6 @@ from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-
 # Environments MathJax and KaTeX (so Obsidian) typeset that latex2mathml does not know, as
 # ones it does with the same layout: it would print their "&" as text on one line.
 _ENVIRONMENTS = {
