@@ -14,8 +14,9 @@ from pathlib import Path
 from generator.course import Course, build_course
 from generator.diagnostics import Diagnostic, cap_repeats, count, sort_diagnostics
 from generator.load import load_vault
-from generator.manifest import forget, inputs_digest, read_manifest, write_manifest
+from generator.manifest import forget, inputs_digest, update, write_manifest
 from generator.model import ResolvedVault, Vault
+from generator.options import DEFAULT_CACHE_DIR, BuildOptions, UpToDate, manifest_path, settings
 from generator.parse import ParseCache, ParsedNote, parse_notes
 from generator.render import render_site, search_documents
 from generator.resolve import resolve_vault
@@ -23,21 +24,18 @@ from generator.search import build_search_index
 from generator.workers import note_workers, render_bodies
 from generator.write import Staging, check_output_folder
 
-DEFAULT_CACHE_DIR = Path(".coursegen-cache")
-# (what the build is doing, the part of the whole build done so far: 0.0 to 1.0)
-Progress = Callable[[str, float], None]
-
-
-@dataclass
-class BuildOptions:
-    vault: Path = Path("notes")
-    out: Path = Path("site")
-    base_url: str | None = None
-    api_base: str | None = None
-    cache_dir: Path | None = DEFAULT_CACHE_DIR
-    project_root: Path | None = None  # where {{#include}} paths start; default: the vault's parent
-    workers: int | None = None  # processes for parsing and note bodies; default: every core
-    progress: Progress | None = None  # told what the build is doing and how far it got
+# The options and ``update`` live in light modules that ``coursegen build`` reads before the
+# pipeline is imported; they belong to this module's interface all the same.
+__all__ = [
+    "DEFAULT_CACHE_DIR",
+    "BuildOptions",
+    "BuildResult",
+    "UpToDate",
+    "assemble",
+    "build",
+    "build_loaded",
+    "update",
+]
 
 
 @dataclass
@@ -192,38 +190,10 @@ def build(options: BuildOptions) -> BuildResult:
     check_output_folder(options.out)
     started = time.perf_counter()
     loaded = load_vault(options.vault)
-    return _build(options, loaded, started)
+    return build_loaded(options, loaded, started)
 
 
-@dataclass
-class UpToDate:
-    """A build that found nothing to do: ``options.out`` already holds what it would write."""
-
-    pages: int
-    notes: int
-    diagnostics: list[Diagnostic]
-    timings: dict[str, float] = field(default_factory=dict)
-
-
-def update(options: BuildOptions) -> BuildResult | UpToDate:
-    """Build, unless the site on disk was built from these very inputs (``coursegen build``)."""
-    check_output_folder(options.out)
-    started = time.perf_counter()
-    loaded = load_vault(options.vault)
-    where = manifest_path(options)
-    inputs = None
-    if where is not None:
-        previous = read_manifest(where)
-        inputs = inputs_digest(loaded[0], _settings(options))
-        if previous is not None and previous.inputs == inputs and previous.matches(options.out):
-            seconds = time.perf_counter() - started
-            return UpToDate(
-                previous.pages, previous.notes, previous.diagnostics, {"total": seconds}
-            )
-    return _build(options, loaded, started, inputs)
-
-
-def _build(
+def build_loaded(
     options: BuildOptions,
     loaded: tuple[Vault, list[Diagnostic]],
     started: float,
@@ -249,7 +219,7 @@ def _build(
     if where is not None and not any(p.special for p in result.parsed.values()):
         write_manifest(
             where,
-            inputs or inputs_digest(result.vault, _settings(options)),
+            inputs or inputs_digest(result.vault, settings(options)),
             options.out,
             list(result.files),
             pages=result.pages,
@@ -262,17 +232,3 @@ def _build(
 
 def _silent(label: str, done: float) -> None:
     pass
-
-
-def manifest_path(options: BuildOptions) -> Path | None:
-    """Where the manifest of the site built from ``options.vault`` into ``options.out`` lives."""
-    if options.cache_dir is None:
-        return None
-    where = f"{options.vault.resolve()}\0{options.out.resolve()}"
-    key = hashlib.blake2b(where.encode(), digest_size=8).hexdigest()
-    return options.cache_dir / f"site-{key}.pickle"
-
-
-def _settings(options: BuildOptions) -> tuple[str | None, ...]:
-    root = options.project_root.resolve() if options.project_root else None
-    return (options.base_url, options.api_base, str(root) if root else None)

@@ -87,7 +87,9 @@ def build(
     cache: Annotated[bool, typer.Option(help="Reuse parsed notes from .coursegen-cache.")] = True,
 ) -> None:
     """Build the site once. Exit 0 when clean, 1 on errors (or warnings with --strict)."""
-    from generator.build import DEFAULT_CACHE_DIR, BuildOptions, UpToDate, update
+    # Only what tells whether the site is up to date: the pipeline is imported if it is not.
+    from generator.manifest import update
+    from generator.options import DEFAULT_CACHE_DIR, BuildOptions, UpToDate
 
     options = BuildOptions(
         vault=vault,
@@ -132,7 +134,8 @@ def check(
     strict: Annotated[bool, typer.Option(help="Fail (exit 1) on warnings too.")] = False,
 ) -> None:
     """Report problems in the vault without writing a site."""
-    from generator.build import DEFAULT_CACHE_DIR, BuildOptions, assemble
+    from generator.build import assemble
+    from generator.options import DEFAULT_CACHE_DIR, BuildOptions
 
     try:
         result = assemble(BuildOptions(vault=vault, cache_dir=DEFAULT_CACHE_DIR))

@@ -17,17 +17,48 @@ import hashlib
 import os
 import pickle
 import sys
+import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostic
+from generator.load import load_vault
 from generator.model import Vault
-from generator.parse import CODE_VERSION
-from generator.theme import load_theme
+from generator.options import BuildOptions, UpToDate, manifest_path, settings
+from generator.version import CODE_VERSION, theme_fingerprint
+from generator.write import check_output_folder
+
+if TYPE_CHECKING:
+    from generator.build import BuildResult
 
 FORMAT = 1
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments", "jinja2", "latex2mathml", "pagefind")
+
+
+def update(options: BuildOptions) -> BuildResult | UpToDate:
+    """Build, unless the site on disk was built from these very inputs (``coursegen build``).
+
+    The question is answered before the pipeline (Markdown, Jinja, Pagefind) is even
+    imported, so an unchanged site is reported in a fraction of a second.
+    """
+    check_output_folder(options.out)
+    started = time.perf_counter()
+    loaded = load_vault(options.vault)
+    where = manifest_path(options)
+    inputs = None
+    if where is not None:
+        previous = read_manifest(where)
+        inputs = inputs_digest(loaded[0], settings(options))
+        if previous is not None and previous.inputs == inputs and previous.matches(options.out):
+            seconds = time.perf_counter() - started
+            return UpToDate(
+                previous.pages, previous.notes, previous.diagnostics, {"total": seconds}
+            )
+    from generator.build import build_loaded  # the whole pipeline: imported only when needed
+
+    return build_loaded(options, loaded, started, inputs)
 
 
 @dataclass
@@ -53,7 +84,7 @@ class Manifest:
 def inputs_digest(vault: Vault, settings: tuple[str | None, ...]) -> str:
     """A digest of everything a build of ``vault`` with ``settings`` reads."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{FORMAT}\0{CODE_VERSION}\0{load_theme().fingerprint}\0{sys.version}\0".encode())
+    h.update(f"{FORMAT}\0{CODE_VERSION}\0{theme_fingerprint()}\0{sys.version}\0".encode())
     for name in LIBRARIES:
         try:
             h.update(f"{name}={metadata.version(name)}\0".encode())

@@ -14,11 +14,11 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from generator import __version__
 from generator.diagnostics import Diagnostic, error
 from generator.frontmatter import read_frontmatter
 from generator.markdown.wikilinks import split_link
 from generator.model import Heading, SourceFile
+from generator.version import CODE_VERSION
 
 CACHE_FORMAT = 3
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -98,18 +98,6 @@ class LazyTokens(list[Token]):
         return not self._loaded or super().__len__() > 0
 
 
-def _code_version() -> str:
-    """The version plus a fingerprint of the generator's own source, so edits to a plugin
-    never serve stale cached output."""
-    package = Path(__file__).resolve().parent
-    h = hashlib.blake2b(__version__.encode(), digest_size=8)
-    for source in sorted(package.rglob("*.py")):
-        stat = source.stat()
-        h.update(f"{source.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    return h.hexdigest()
-
-
-CODE_VERSION = _code_version()
 
 
 def content_digest(data: bytes) -> str:

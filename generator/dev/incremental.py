@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.build import BuildOptions, cache_path, collector_paused
+from generator.build import cache_path, collector_paused
 from generator.course import Course, build_course
 from generator.dev.pages import PageStore
 from generator.dev.problems import SortedDiagnostics
@@ -27,6 +27,7 @@ from generator.dev.writer import write_files
 from generator.diagnostics import Diagnostic
 from generator.load import _read, _skipped, load_vault
 from generator.model import Note, ResolvedVault, Vault, normalise_path
+from generator.options import BuildOptions
 from generator.parse import ParseCache, ParsedNote, parse_notes
 from generator.render import output_path, search_document
 from generator.search import SEARCH_DIR, build_search_index

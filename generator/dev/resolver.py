@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.build import BuildOptions
 from generator.dev.bookkeeping import (
     Contribution,
     _add_incoming,
@@ -37,6 +36,7 @@ from generator.diagnostics import Diagnostic
 from generator.frontmatter import string_list
 from generator.linkindex import LinkIndex
 from generator.model import Backlink, ResolvedVault, Vault
+from generator.options import BuildOptions
 from generator.parse import ParsedNote
 from generator.resolve import (
     NoteInfo,

@@ -15,12 +15,12 @@ from types import FrameType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from generator.build import BuildOptions
 from generator.dev.api import DemoApi, PortInUse, ensure_port_free
 from generator.dev.events import EVENTS_PATH, LIVE_RELOAD_SCRIPT, EventHub
 from generator.dev.incremental import IncrementalBuilder, Rebuild
 from generator.dev.watch import DEBOUNCE_MS, STEP_MS, Batch, ChangeSet, run_watch_loop
 from generator.dev.watch import watch_changes as real_changes
+from generator.options import BuildOptions
 from generator.render import output_path
 
 KEEPALIVE_SECONDS = 15.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -114,3 +116,24 @@ def test_the_command_says_the_site_is_up_to_date(
     assert warnings and warnings == [
         line for line in second.output.splitlines() if "link.unresolved" in line
     ]
+
+
+def test_an_up_to_date_site_is_reported_without_loading_the_pipeline(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    vault = make_vault(NOTES)
+    script = (
+        "import sys\nfrom generator.cli import app\n"
+        "try:\n    app(['build', sys.argv[1], '-o', sys.argv[2]])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('markdown_it', 'jinja2', 'pagefind') if m in sys.modules))\n"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script, str(vault), str(tmp_path / "site")],
+            cwd=tmp_path, capture_output=True, text=True, check=True,
+        )
+        for _ in range(2)
+    ]
+    assert "Built " in runs[0].stderr and "Site is up to date" in runs[1].stderr
+    assert runs[0].stdout.strip() == "['jinja2', 'markdown_it', 'pagefind']"
+    assert runs[1].stdout.strip() == "[]"
