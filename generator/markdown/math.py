@@ -34,14 +34,16 @@ _ENVIRONMENTS = {
 }
 _NAMES = "|".join(re.escape(name) for name in sorted(_ENVIRONMENTS, key=len, reverse=True))
 # alignat and alignedat take the number of column pairs, which align* does not need
-_BEGIN = re.compile(rf"\\begin\s*\{{({_NAMES})\}}(?:\s*\{{\d+\}})?")
+_BEGIN = re.compile(rf"\\begin\s*\{{({_NAMES})\}}(\s*\{{\d+\}})?")
 _END = re.compile(rf"\\end\s*\{{({_NAMES})\}}")
 
 
 def _known_environments(latex: str) -> str:
     def begin(match: re.Match[str]) -> str:
-        name, columns = _ENVIRONMENTS[match.group(1)]
-        return f"\\begin{{{name}}}{columns}"
+        found, count = match.group(1), match.group(2) or ""
+        name, columns = _ENVIRONMENTS[found]
+        kept = "" if found.startswith(("alignat", "alignedat")) else count
+        return f"\\begin{{{name}}}{columns}{kept}"
 
     def end(match: re.Match[str]) -> str:
         return f"\\end{{{_ENVIRONMENTS[match.group(1)][0]}}}"
