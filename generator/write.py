@@ -79,13 +79,6 @@ class Staging:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def write_site(out: Path, files: Mapping[str, bytes]) -> None:
-    """Write every file into a temporary folder beside ``out``, then swap it in whole."""
-    with Staging(out) as staging:
-        staging.write(files)
-        staging.swap()
-
-
 def write_changed(
     out: Path, files: dict[str, bytes], *, remove: set[str] | None = None
 ) -> list[str]:
