@@ -15,8 +15,39 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Runs in a fresh interpreter so that peak memory and the cold cache are honest.
 BUILD_SCRIPT = """
-import json, resource, sys, time
+import json, os, resource, sys, threading, time
 from pathlib import Path
+
+def tree_pss_kib():
+    # The proportional set size of this process and every process under it (the build
+    # workers, Pagefind): pages the forked workers still share with it are counted once.
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    parents[int(entry)] = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    tree, todo = set(), [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        tree.add(pid)
+        todo += [child for child, parent in parents.items() if parent == pid]
+    total = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                total += next(int(line.split()[1]) for line in handle if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            pass
+    return total
+
+peak, done = [0], threading.Event()
+def sample():
+    while not done.wait(0.1):
+        peak[0] = max(peak[0], tree_pss_kib())
+threading.Thread(target=sample, daemon=True).start()
 t0 = time.perf_counter()
 from generator.build import BuildOptions, build, update
 imported = time.perf_counter() - t0
@@ -25,11 +56,13 @@ started = time.perf_counter()
 run = update if how == "update" else build  # update: what `coursegen build` does
 result = run(BuildOptions(vault=vault, out=out, cache_dir=cache))
 seconds = time.perf_counter() - started
+done.set()
 print(json.dumps({
     "seconds": seconds, "imports": imported, "pages": result.pages,
     "notes": result.notes, "timings": result.timings,
     "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "worker_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    "tree_peak_mib": peak[0] / 1024,
 }))
 """
 
@@ -81,7 +114,9 @@ def run_vault_bench(sizes: tuple[int, ...] = (1000, 10000)) -> list[str]:
                 f"({notes / cold['seconds']:.0f} notes/s, {cold['pages']:.0f} pages, "
                 f"x{cold['seconds'] / bare['seconds']:.2f} bare)",
                 f"vault {n:>6} notes:   peak memory: main process {cold['peak_mib']:.0f} MiB, "
-                f"largest worker or Pagefind process {cold['worker_peak_mib']:.0f} MiB",
+                f"largest worker or Pagefind process {cold['worker_peak_mib']:.0f} MiB; "
+                f"all processes together (PSS, sampled every 0.1 s) "
+                f"{cold['tree_peak_mib']:.0f} MiB",
                 f"vault {n:>6} notes:   stages: {stages(cold)}",
                 f"vault {n:>6} notes: unchanged rebuild (site up to date) {same['seconds']:7.2f} s",
                 f"vault {n:>6} notes: unchanged rebuild, every stage run on warm caches "
