@@ -6,6 +6,10 @@ headings, tags, text), and keeps the tokens. Once the main process has resolved 
 link it sends the vault-wide lookups back, and each worker renders the bodies of the
 notes it parsed. What crosses a process boundary is facts and HTML strings only.
 
+A worker keeps the tokens of about 5 MiB of Markdown (see ``KEEP_TOKENS_OF``); the notes
+past that, in a very large vault, are parsed again when their bodies are rendered, which
+bounds a worker's memory at the cost of some parsing.
+
 The workers are forked when first needed, after the vault is loaded, so they see it
 without receiving it. A worker that dies (killed, out of memory) costs speed, never the
 build: its share is done again in the main process. A bug inside a worker is raised with
@@ -33,6 +37,10 @@ from generator.model import SourceFile
 from generator.parse import LazyTokens, ParsedNote, note_text, parse_note
 
 PARALLEL_THRESHOLD = 150  # below this many notes, forking costs more than it saves
+# Markdown (in bytes) whose tokens a worker keeps between parsing and rendering. A note's
+# token tree takes about 30 times its text, so this holds a worker near 150 MiB of tokens;
+# past it, a note's text is kept instead and parsed again when its body is rendered.
+KEEP_TOKENS_OF = 5 << 20
 
 
 @dataclass
@@ -216,10 +224,30 @@ def _split(items: list[SourceFile], count: int) -> list[list[SourceFile]]:
     return shares
 
 
+def _render_releasing(
+    context: RenderContext,
+    paths: list[str],
+    kept: dict[str, ParsedNote],
+    sources: dict[str, bytes],
+) -> dict[str, Body]:
+    """Render ``paths`` one by one; a note parsed again for its body is let go right after,
+    so the tokens of notes that were not kept never pile up."""
+    bodies: dict[str, Body] = {}
+    for path in paths:
+        bodies.update(render_bodies(context, [path]))
+        parsed = context.notes[path].parsed if path in context.notes else None
+        if parsed is not None and path not in kept and path in sources:
+            tokens = parsed.tokens
+            if isinstance(tokens, LazyTokens) and tokens.loaded:
+                parsed.tokens = LazyTokens(note_text(sources[path]))
+    return bodies
+
+
 def _serve(conn: Connection, notes: list[SourceFile]) -> None:
     """A worker's loop: parse notes and keep their tokens; render their bodies on request."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the main process's to handle
     kept: dict[str, ParsedNote] = {}
+    held = 0  # bytes of Markdown whose tokens are in ``kept``
     sources = {note.path: note.data for note in notes}
     while True:
         try:
@@ -231,8 +259,10 @@ def _serve(conn: Connection, notes: list[SourceFile]) -> None:
                 facts = []
                 for path, data in message[1]:
                     parsed = parse_note(path, data)
-                    kept[path] = parsed
-                    facts.append(replace(parsed, tokens=[]))  # the tokens stay here
+                    if held + len(data) <= KEEP_TOKENS_OF:
+                        kept[path] = parsed  # the tokens stay here
+                        held += len(data)
+                    facts.append(replace(parsed, tokens=[]))
                 conn.send(("ok", facts))
             elif message[0] == "render":
                 context: RenderContext = pickle.loads(message[1])
@@ -240,9 +270,9 @@ def _serve(conn: Connection, notes: list[SourceFile]) -> None:
                     mine = kept.get(path)
                     if mine is not None and mine.digest == info.parsed.digest:
                         info.parsed.tokens = mine.tokens
-                    elif path in sources:  # parsed elsewhere: again here if something embeds it
+                    elif path in sources:  # parsed elsewhere or not kept: again, when needed
                         info.parsed.tokens = LazyTokens(note_text(sources[path]))
-                conn.send(("ok", render_bodies(context, message[2])))
+                conn.send(("ok", _render_releasing(context, message[2], kept, sources)))
             else:
                 return
         except Exception:  # the main process redoes this share; say why on its stderr

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 import generator.build as build_module
+import generator.workers as workers_module
 from generator.build import BuildOptions, assemble, build
 from tests.conftest import VaultFactory
 
@@ -95,7 +96,12 @@ def _busy_vault(count: int) -> dict[str, str | bytes]:
     return files
 
 
-def test_build_on_two_workers_matches_one_process(make_vault: VaultFactory) -> None:
+# 3 000 bytes: each worker keeps the tokens of its first few notes and parses the rest again.
+@pytest.mark.parametrize("keep_tokens_of", [workers_module.KEEP_TOKENS_OF, 3_000])
+def test_build_on_two_workers_matches_one_process(
+    make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch, keep_tokens_of: int
+) -> None:
+    monkeypatch.setattr(workers_module, "KEEP_TOKENS_OF", keep_tokens_of)
     vault = make_vault(_busy_vault(240))
     serial = assemble(BuildOptions(vault=vault, cache_dir=None, workers=1))
     parallel = assemble(BuildOptions(vault=vault, cache_dir=None, workers=2))
