@@ -65,10 +65,11 @@ class ParsedNote:
 class LazyTokens(list[Token]):
     """Tokens left out of the on-disk cache, parsed again on first use."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, on_load: Callable[[], None] | None = None) -> None:
         super().__init__()
         self._source = source
         self._loaded = False
+        self._on_load = on_load  # told once the tokens are made (not kept when pickled)
 
     def __reduce__(self) -> tuple[type[LazyTokens], tuple[str]]:
         return (LazyTokens, (self._source,))
@@ -81,6 +82,8 @@ class LazyTokens(list[Token]):
         if not self._loaded:
             self._loaded = True
             self.extend(markdown().parse(self._source, {"path": ""}))
+            if self._on_load is not None:
+                self._on_load()
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         self._load()

@@ -26,6 +26,10 @@ SHARD_FROM_PAGES = 500  # below this one Pagefind service is quick enough
 # browser to load on the first search, hence the cap.
 _PAGES_PER_SHARD = 300
 _MAX_SHARDS = 4
+# A service holds about 80 KiB per page it indexes (some 200 MiB for 2,500 pages): past this
+# many pages, only two services run at once, so a big site's index never holds four in
+# memory while the pages are rendered beside it. The cores are busy either way.
+_FEWER_AT_ONCE_FROM = 3000
 # Pagefind's replies for a big site (get_files carries the whole index) exceed asyncio's
 # default 64 KiB stream limit by far; its own 2 MiB is not enough past a few hundred pages.
 _STREAM_LIMIT = 2**28
@@ -279,7 +283,13 @@ async def _index(
     keys = [shard_key(pages, group) for group in groups]
     known = dict(reuse) if reuse is not None else {}  # a copy: the dev loop shares reuse
     todo = [number for number, key in enumerate(keys) if key not in known]
-    made = await asyncio.gather(*(_index_group(pages, groups[number]) for number in todo))
+    at_once = asyncio.Semaphore(2 if len(pages) >= _FEWER_AT_ONCE_FROM else max(1, len(todo)))
+
+    async def index(number: int) -> dict[str, bytes]:
+        async with at_once:
+            return await _index_group(pages, groups[number])
+
+    made = await asyncio.gather(*(index(number) for number in todo))
     bundles = {key: known[key] for key in keys if key in known}
     bundles.update((keys[number], bundle) for number, bundle in zip(todo, made, strict=True))
     if reuse is not None:

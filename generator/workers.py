@@ -8,7 +8,8 @@ notes it parsed. What crosses a process boundary is facts and HTML strings only.
 
 A worker keeps the tokens of about 5 MiB of Markdown (see ``KEEP_TOKENS_OF``); the notes
 past that, in a very large vault, are parsed again when their bodies are rendered, which
-bounds a worker's memory at the cost of some parsing.
+bounds a worker's memory at the cost of some parsing. Tokens are let go once a body is
+made, and answers go back in parts, so no answer is ever pickled whole.
 
 The workers are forked when first needed, after the vault is loaded, so they see it
 without receiving it. A worker that dies (killed, out of memory) costs speed, never the
@@ -23,6 +24,7 @@ import pickle
 import signal
 import traceback
 import warnings
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -41,6 +43,9 @@ PARALLEL_THRESHOLD = 150  # below this many notes, forking costs more than it sa
 # token tree takes about 30 times its text, so this holds a worker near 150 MiB of tokens;
 # past it, a note's text is kept instead and parsed again when its body is rendered.
 KEEP_TOKENS_OF = 5 << 20
+# Notes parsed again while rendering (embedded from elsewhere, or past that budget) whose
+# tokens stay for the next bodies: a note embedded by many is not parsed for each of them.
+KEEP_PARSED_AGAIN = 64
 
 
 @dataclass
@@ -91,17 +96,27 @@ class _Worker:
                 self.alive = False
 
     def receive(self) -> Any:
-        """The answer to the last message; :class:`WorkerFailed` if there will be none."""
-        if not self.alive:
-            raise WorkerFailed(f"worker {self.process.pid} is gone")
-        try:
-            status, value = self.conn.recv()
-        except (EOFError, OSError) as exc:
-            self.alive = False
-            raise WorkerFailed(f"worker {self.process.pid} stopped") from exc
-        if status != "ok":  # a bug, not bad input: fail as a build in one process would
-            raise RuntimeError(f"a build worker failed:\n{value}")
-        return value
+        """The answer to the last message, a list or a dict sent in parts (see ``_reply``);
+        :class:`WorkerFailed` if there will be none."""
+        answer: Any = None
+        while True:
+            if not self.alive:
+                raise WorkerFailed(f"worker {self.process.pid} is gone")
+            try:
+                status, value = self.conn.recv()
+            except (EOFError, OSError) as exc:
+                self.alive = False
+                raise WorkerFailed(f"worker {self.process.pid} stopped") from exc
+            if status not in ("part", "ok"):  # a bug, not bad input: fail as one process would
+                raise RuntimeError(f"a build worker failed:\n{value}")
+            if answer is None:
+                answer = value
+            elif isinstance(answer, dict):
+                answer.update(value)
+            else:
+                answer.extend(value)
+            if status == "ok":
+                return answer
 
 
 class NoteWorkers:
@@ -224,22 +239,56 @@ def _split(items: list[SourceFile], count: int) -> list[list[SourceFile]]:
     return shares
 
 
+REPLY_PART = 256  # notes per message back: the whole answer is never pickled at once
+
+
+def _reply(conn: Connection, answer: list[ParsedNote] | dict[str, Body]) -> None:
+    """Send ``answer`` in parts of ``REPLY_PART`` notes, the last one marked "ok"."""
+    items: list[Any] = list(answer.items()) if isinstance(answer, dict) else list(answer)
+    starts = range(0, max(len(items), 1), REPLY_PART)
+    for start in starts:
+        part = items[start : start + REPLY_PART]
+        status = "ok" if start == starts[-1] else "part"
+        conn.send((status, dict(part) if isinstance(answer, dict) else part))
+
+
 def _render_releasing(
     context: RenderContext,
     paths: list[str],
     kept: dict[str, ParsedNote],
     sources: dict[str, bytes],
 ) -> dict[str, Body]:
-    """Render ``paths`` one by one; a note parsed again for its body is let go right after,
-    so the tokens of notes that were not kept never pile up."""
+    """Render ``paths`` one by one, letting go of each note's tokens once its body is made.
+
+    Notes this worker holds no tokens for (parsed by the other worker, past
+    ``KEEP_TOKENS_OF``, or already rendered) are parsed again when a body embeds them; only
+    the ``KEEP_PARSED_AGAIN`` used last keep their tokens, so they never pile up.
+    """
+    loaded: list[str] = []  # paths parsed again since the last look
+    recent: OrderedDict[str, None] = OrderedDict()
+
+    def reparsed(path: str) -> LazyTokens:
+        return LazyTokens(note_text(sources[path]), on_load=lambda: loaded.append(path))
+
+    for path, info in context.notes.items():
+        mine = kept.get(path)
+        if mine is not None and mine.digest == info.parsed.digest:
+            info.parsed.tokens = mine.tokens
+        elif path in sources:
+            info.parsed.tokens = reparsed(path)
     bodies: dict[str, Body] = {}
     for path in paths:
         bodies.update(render_bodies(context, [path]))
-        parsed = context.notes[path].parsed if path in context.notes else None
-        if parsed is not None and path not in kept and path in sources:
-            tokens = parsed.tokens
-            if isinstance(tokens, LazyTokens) and tokens.loaded:
-                parsed.tokens = LazyTokens(note_text(sources[path]))
+        if kept.pop(path, None) is not None and path in sources:
+            # its body is made: parse it again only if a later body embeds it
+            context.notes[path].parsed.tokens = reparsed(path)
+        for done in loaded:
+            recent[done] = None
+            recent.move_to_end(done)
+        loaded.clear()
+        while len(recent) > KEEP_PARSED_AGAIN:
+            gone, _ = recent.popitem(last=False)
+            context.notes[gone].parsed.tokens = reparsed(gone)
     return bodies
 
 
@@ -263,16 +312,10 @@ def _serve(conn: Connection, notes: list[SourceFile]) -> None:
                         kept[path] = parsed  # the tokens stay here
                         held += len(data)
                     facts.append(replace(parsed, tokens=[]))
-                conn.send(("ok", facts))
+                _reply(conn, facts)
             elif message[0] == "render":
                 context: RenderContext = pickle.loads(message[1])
-                for path, info in context.notes.items():
-                    mine = kept.get(path)
-                    if mine is not None and mine.digest == info.parsed.digest:
-                        info.parsed.tokens = mine.tokens
-                    elif path in sources:  # parsed elsewhere or not kept: again, when needed
-                        info.parsed.tokens = LazyTokens(note_text(sources[path]))
-                conn.send(("ok", _render_releasing(context, message[2], kept, sources)))
+                _reply(conn, _render_releasing(context, message[2], kept, sources))
             else:
                 return
         except Exception:  # the main process redoes this share; say why on its stderr

@@ -96,12 +96,22 @@ def _busy_vault(count: int) -> dict[str, str | bytes]:
     return files
 
 
-# 3 000 bytes: each worker keeps the tokens of its first few notes and parses the rest again.
-@pytest.mark.parametrize("keep_tokens_of", [workers_module.KEEP_TOKENS_OF, 3_000])
+# 3 000 bytes: each worker keeps the tokens of its first few notes and parses the rest again,
+# keeping only the last one so parsed (an embed cycle then parses its notes over and over),
+# and answers in parts of 7 notes.
+@pytest.mark.parametrize(
+    ("keep_tokens_of", "keep_parsed_again"),
+    [(workers_module.KEEP_TOKENS_OF, workers_module.KEEP_PARSED_AGAIN), (3_000, 1)],
+)
 def test_build_on_two_workers_matches_one_process(
-    make_vault: VaultFactory, monkeypatch: pytest.MonkeyPatch, keep_tokens_of: int
+    make_vault: VaultFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    keep_tokens_of: int,
+    keep_parsed_again: int,
 ) -> None:
     monkeypatch.setattr(workers_module, "KEEP_TOKENS_OF", keep_tokens_of)
+    monkeypatch.setattr(workers_module, "KEEP_PARSED_AGAIN", keep_parsed_again)
+    monkeypatch.setattr(workers_module, "REPLY_PART", 7 if keep_parsed_again == 1 else 256)
     vault = make_vault(_busy_vault(240))
     serial = assemble(BuildOptions(vault=vault, cache_dir=None, workers=1))
     parallel = assemble(BuildOptions(vault=vault, cache_dir=None, workers=2))

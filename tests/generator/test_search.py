@@ -125,6 +125,31 @@ def test_an_edit_reindexes_only_its_shard_and_gives_the_same_files_as_a_fresh_in
     assert fragments(files)[url]["content"] == "Edited. xylophone."
 
 
+def test_a_big_site_runs_two_pagefind_services_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "_FEWER_AT_ONCE_FROM", 8)  # "big" from 8 pages
+    running, most = 0, 0
+    real = search._index_group
+
+    async def counted(pages: Any, paths: list[str]) -> dict[str, bytes]:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        try:
+            return await real(pages, paths)
+        finally:
+            running -= 1
+
+    monkeypatch.setattr(search, "_index_group", counted)
+    pages = {f"p{i}/index.html": PAGE.format(t=f"Page {i}", body=f"word{i}") for i in range(12)}
+    records = fragments(build_search_index(pages, shards=4))
+    assert most == 2
+    assert len(records) == 12
+    monkeypatch.setattr(search, "_FEWER_AT_ONCE_FROM", 1000)
+    running, most = 0, 0
+    build_search_index(pages, shards=4)
+    assert most == 4
+
+
 def test_shard_count_one_for_small_sites_then_grows_to_a_cap() -> None:
     assert [shard_count(n) for n in (1, 499, 500, 899, 900, 1250, 100_000)] == [1, 1, 2, 2, 3, 4, 4]
 
