@@ -7,6 +7,7 @@ import base64
 import concurrent.futures
 import hashlib
 import json
+import os
 import re
 from collections import deque
 from collections.abc import Iterable, Mapping, MutableMapping
@@ -27,8 +28,9 @@ SHARD_FROM_PAGES = 500  # below this one Pagefind service is quick enough
 _PAGES_PER_SHARD = 300
 _MAX_SHARDS = 4
 # A service holds about 80 KiB per page it indexes (some 200 MiB for 2,500 pages): past this
-# many pages, only two services run at once, so a big site's index never holds four in
-# memory while the pages are rendered beside it. The cores are busy either way.
+# many pages, services run one core short of all at once, leaving that core to the pages being
+# rendered beside them (which the cores are busy with either way), so a big site's index
+# does not hold every shard in memory at the same time.
 _FEWER_AT_ONCE_FROM = 3000
 # Pagefind's replies for a big site (get_files carries the whole index) exceed asyncio's
 # default 64 KiB stream limit by far; its own 2 MiB is not enough past a few hundred pages.
@@ -283,7 +285,8 @@ async def _index(
     keys = [shard_key(pages, group) for group in groups]
     known = dict(reuse) if reuse is not None else {}  # a copy: the dev loop shares reuse
     todo = [number for number, key in enumerate(keys) if key not in known]
-    at_once = asyncio.Semaphore(2 if len(pages) >= _FEWER_AT_ONCE_FROM else max(1, len(todo)))
+    big = len(pages) >= _FEWER_AT_ONCE_FROM
+    at_once = asyncio.Semaphore(max(1, _cores() - 1) if big else max(1, len(todo)))
 
     async def index(number: int) -> dict[str, bytes]:
         async with at_once:
@@ -304,6 +307,13 @@ async def _index(
         files.update({folder + path: data for path, data in bundles[key].items()})
     files[SEARCH_DIR + "shards.json"] = json.dumps(extra).encode("utf-8")
     return files
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 async def _index_group(pages: Mapping[str, bytes | str], paths: list[str]) -> dict[str, bytes]:

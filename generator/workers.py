@@ -6,7 +6,7 @@ headings, tags, text), and keeps the tokens. Once the main process has resolved 
 link it sends the vault-wide lookups back, and each worker renders the bodies of the
 notes it parsed. What crosses a process boundary is facts and HTML strings only.
 
-A worker keeps the tokens of about 5 MiB of Markdown (see ``KEEP_TOKENS_OF``); the notes
+A worker keeps the tokens of about 3 MiB of Markdown (see ``KEEP_TOKENS_OF``); the notes
 past that, in a very large vault, are parsed again when their bodies are rendered, which
 bounds a worker's memory at the cost of some parsing. Tokens are let go once a body is
 made, and answers go back in parts, so no answer is ever pickled whole.
@@ -40,9 +40,9 @@ from generator.parse import LazyTokens, ParsedNote, note_text, parse_note
 
 PARALLEL_THRESHOLD = 150  # below this many notes, forking costs more than it saves
 # Markdown (in bytes) whose tokens a worker keeps between parsing and rendering. A note's
-# token tree takes about 30 times its text, so this holds a worker near 150 MiB of tokens;
+# token tree takes about 30 times its text, so this holds a worker near 90 MiB of tokens;
 # past it, a note's text is kept instead and parsed again when its body is rendered.
-KEEP_TOKENS_OF = 5 << 20
+KEEP_TOKENS_OF = 3 << 20
 # Notes parsed again while rendering (embedded from elsewhere, or past that budget) whose
 # tokens stay for the next bodies: a note embedded by many is not parsed for each of them.
 KEEP_PARSED_AGAIN = 64
