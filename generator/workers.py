@@ -46,6 +46,7 @@ KEEP_TOKENS_OF = 3 << 20
 # Notes parsed again while rendering (embedded from elsewhere, or past that budget) whose
 # tokens stay for the next bodies: a note embedded by many is not parsed for each of them.
 KEEP_PARSED_AGAIN = 64
+REPLY_PART = 256  # notes per message back: the whole answer is never pickled at once
 
 
 @dataclass
@@ -237,9 +238,6 @@ def _split(items: list[SourceFile], count: int) -> list[list[SourceFile]]:
         shares[min(count - 1, done * count // total)].append(item)
         done += len(item.data)
     return shares
-
-
-REPLY_PART = 256  # notes per message back: the whole answer is never pickled at once
 
 
 def _reply(conn: Connection, answer: list[ParsedNote] | dict[str, Body]) -> None:
