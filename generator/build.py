@@ -178,9 +178,9 @@ def _assemble(
 def _search_index(resolved: ResolvedVault, cache: ParseCache) -> dict[str, bytes]:
     """Pagefind's files for the site; shards whose pages did not change since the last build
     are reused (an edit to one note re-indexes one shard)."""
-    before = dict(cache.search)
+    before = set(cache.search)
     files = build_search_index(search_documents(resolved), reuse=cache.search)
-    if cache.search.keys() != before.keys():
+    if set(cache.search) != before:
         cache.dirty = True
     return files
 

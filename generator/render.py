@@ -152,7 +152,7 @@ class _Site:
         self._card_parts: dict[str, tuple[str, str, str]] = {}
         self._root_links: dict[str, tuple[Callable[[str], Markup], Callable[[str], Markup]]] = {}
         # The API address control and the try-it scripts, on every page of a site with try-its.
-        self.tryits = any(note.tryits for note in vault.notes.values())
+        self.tryits = has_tryits(vault)
 
     # -- shared pieces -------------------------------------------------------------------
 
@@ -606,8 +606,12 @@ def shared_page_inputs(vault: ResolvedVault, course: Course) -> Any:
         )
         for chapter in course.chapters
     )
-    tryits = any(note.tryits for note in vault.notes.values())
-    return (course.title, course.home, vault.config, sidebar, tryits)
+    return (course.title, course.home, vault.config, sidebar, has_tryits(vault))
+
+
+def has_tryits(vault: ResolvedVault) -> bool:
+    """Whether a page shows a try-it or exercise panel: then every page has the API control."""
+    return any(note.tryits for note in vault.notes.values())
 
 
 def page_inputs(vault: ResolvedVault, course: Course, note: Note) -> Any:

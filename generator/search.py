@@ -7,7 +7,6 @@ import base64
 import concurrent.futures
 import hashlib
 import json
-import os
 import re
 from collections import deque
 from collections.abc import Iterable, Mapping, MutableMapping
@@ -18,6 +17,7 @@ from pagefind.index import IndexConfig, PagefindIndex
 from pagefind.service import PagefindService
 
 from generator.errors import CoursegenError
+from generator.workers import default_workers
 
 SEARCH_DIR = "pagefind/"
 SHARD_FROM_PAGES = 500  # below this one Pagefind service is quick enough
@@ -286,7 +286,7 @@ async def _index(
     known = dict(reuse) if reuse is not None else {}  # a copy: the dev loop shares reuse
     todo = [number for number, key in enumerate(keys) if key not in known]
     big = len(pages) >= _FEWER_AT_ONCE_FROM
-    at_once = asyncio.Semaphore(max(1, _cores() - 1) if big else max(1, len(todo)))
+    at_once = asyncio.Semaphore(max(1, default_workers() - 1) if big else max(1, len(todo)))
 
     async def index(number: int) -> dict[str, bytes]:
         async with at_once:
@@ -307,13 +307,6 @@ async def _index(
         files.update({folder + path: data for path, data in bundles[key].items()})
     files[SEARCH_DIR + "shards.json"] = json.dumps(extra).encode("utf-8")
     return files
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 async def _index_group(pages: Mapping[str, bytes | str], paths: list[str]) -> dict[str, bytes]:

@@ -127,7 +127,7 @@ def test_an_edit_reindexes_only_its_shard_and_gives_the_same_files_as_a_fresh_in
 
 def test_a_big_site_leaves_a_core_to_page_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "_FEWER_AT_ONCE_FROM", 8)  # "big" from 8 pages
-    monkeypatch.setattr(search, "_cores", lambda: 3)  # so two Pagefind services at a time
+    monkeypatch.setattr(search, "default_workers", lambda: 3)  # so two Pagefind services at a time
     running, most = 0, 0
     real = search._index_group
 
