@@ -8,8 +8,8 @@ notes it parsed. What crosses a process boundary is facts and HTML strings only.
 
 A worker keeps the tokens of about 3 MiB of Markdown (see ``KEEP_TOKENS_OF``); the notes
 past that, in a very large vault, are parsed again when their bodies are rendered, which
-bounds a worker's memory at the cost of some parsing. Tokens are let go once a body is
-made, and answers go back in parts, so no answer is ever pickled whole.
+bounds a worker's memory at the cost of some parsing; such a worker also lets go of tokens
+once a body is made. Answers go back in parts, so no answer is ever pickled whole.
 
 The workers are forked when first needed, after the vault is loaded, so they see it
 without receiving it. A worker that dies (killed, out of memory) costs speed, never the
@@ -255,15 +255,20 @@ def _render_releasing(
     paths: list[str],
     kept: dict[str, ParsedNote],
     sources: dict[str, bytes],
+    room: int,
 ) -> dict[str, Body]:
-    """Render ``paths`` one by one, letting go of each note's tokens once its body is made.
+    """Render ``paths`` one by one, parsing again what this worker holds no tokens for.
 
-    Notes this worker holds no tokens for (parsed by the other worker, past
-    ``KEEP_TOKENS_OF``, or already rendered) are parsed again when a body embeds them; only
-    the ``KEEP_PARSED_AGAIN`` used last keep their tokens, so they never pile up.
+    Notes parsed by the other worker, or past ``KEEP_TOKENS_OF``, are parsed again when a body
+    embeds them; their tokens stay while they fit in ``room`` (bytes of Markdown this worker
+    may still hold), and past it only the ``KEEP_PARSED_AGAIN`` used last keep theirs. A
+    worker that could not keep every note it parsed (``room`` is 0) also lets go of each
+    note's tokens once its body is made, so they never pile up.
     """
+    release = room <= 0
     loaded: list[str] = []  # paths parsed again since the last look
     recent: OrderedDict[str, None] = OrderedDict()
+    extra = 0  # bytes of Markdown parsed again whose tokens stay
 
     def reparsed(path: str) -> LazyTokens:
         return LazyTokens(note_text(sources[path]), on_load=lambda: loaded.append(path))
@@ -277,12 +282,15 @@ def _render_releasing(
     bodies: dict[str, Body] = {}
     for path in paths:
         bodies.update(render_bodies(context, [path]))
-        if kept.pop(path, None) is not None and path in sources:
+        if release and kept.pop(path, None) is not None and path in sources:
             # its body is made: parse it again only if a later body embeds it
             context.notes[path].parsed.tokens = reparsed(path)
         for done in loaded:
-            recent[done] = None
-            recent.move_to_end(done)
+            if extra + len(sources[done]) <= room:
+                extra += len(sources[done])
+            else:
+                recent[done] = None
+                recent.move_to_end(done)
         loaded.clear()
         while len(recent) > KEEP_PARSED_AGAIN:
             gone, _ = recent.popitem(last=False)
@@ -295,6 +303,7 @@ def _serve(conn: Connection, notes: list[SourceFile]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the main process's to handle
     kept: dict[str, ParsedNote] = {}
     held = 0  # bytes of Markdown whose tokens are in ``kept``
+    left_out = False  # whether a note parsed here did not fit in ``KEEP_TOKENS_OF``
     sources = {note.path: note.data for note in notes}
     while True:
         try:
@@ -309,11 +318,14 @@ def _serve(conn: Connection, notes: list[SourceFile]) -> None:
                     if held + len(data) <= KEEP_TOKENS_OF:
                         kept[path] = parsed  # the tokens stay here
                         held += len(data)
+                    else:
+                        left_out = True
                     facts.append(replace(parsed, tokens=[]))
                 _reply(conn, facts)
             elif message[0] == "render":
                 context: RenderContext = pickle.loads(message[1])
-                _reply(conn, _render_releasing(context, message[2], kept, sources))
+                room = 0 if left_out else KEEP_TOKENS_OF - held
+                _reply(conn, _render_releasing(context, message[2], kept, sources, room))
             else:
                 return
         except Exception:  # the main process redoes this share; say why on its stderr

@@ -9,7 +9,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from search_bench import pagefind_cli
 from synth import write_synthetic_vault
+
+from generator.workers import default_workers
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -63,13 +66,20 @@ run = update if how == "update" else build  # update: what `coursegen build` doe
 result = run(BuildOptions(vault=vault, out=out, cache_dir=cache))
 seconds = time.perf_counter() - started
 done.set()
-print(json.dumps({
+figures = {
     "seconds": seconds, "imports": imported, "pages": result.pages,
     "notes": result.notes, "timings": result.timings,
     "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "worker_peak_mib": child_peak[0] / 1024,
     "tree_peak_mib": peak[0] / 1024,
-}))
+}
+if len(sys.argv) > 5:  # after measuring: the search documents, for Pagefind's CLI alone
+    from generator.render import search_documents
+    for name, html in search_documents(result.resolved).items():
+        target = Path(sys.argv[5], name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+print(json.dumps(figures))
 """
 
 BARE_SCRIPT = """
@@ -78,10 +88,14 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 files = [p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[1]).rglob("*.md"))]
 md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 for text in files:
     md.render(text)
-print(json.dumps({"seconds": time.perf_counter() - started, "notes": len(files)}))
+print(json.dumps({
+    "seconds": time.perf_counter() - started,
+    "cpu": time.process_time() - cpu,
+    "notes": len(files),
+}))
 """
 
 
@@ -103,7 +117,11 @@ def run_vault_bench(sizes: tuple[int, ...] = (1000, 10000)) -> list[str]:
             vault, out, cache = Path(tmp, "vault"), Path(tmp, "site"), Path(tmp, "cache")
             write_synthetic_vault(vault, n)
             bare = _run(BARE_SCRIPT, str(vault))
-            cold = _run(BUILD_SCRIPT, str(vault), str(out), str(cache), "build")
+            documents = Path(tmp, "search-documents")
+            cold = _run(BUILD_SCRIPT, str(vault), str(out), str(cache), "build", str(documents))
+            pagefind_wall, pagefind_cpu = pagefind_cli(documents, Path(tmp, "pagefind-alone"))
+            cores = default_workers()
+            floor = (bare["cpu"] + pagefind_cpu) / cores
             same = _run(BUILD_SCRIPT, str(vault), str(out), str(cache), "update")
             warm = _run(BUILD_SCRIPT, str(vault), str(out), str(cache), "build")
             edited = vault / "lessons" / "Note 00005.md"
@@ -124,6 +142,10 @@ def run_vault_bench(sizes: tuple[int, ...] = (1000, 10000)) -> list[str]:
                 f"all processes together (PSS, sampled every 0.1 s) "
                 f"{cold['tree_peak_mib']:.0f} MiB",
                 f"vault {n:>6} notes:   stages: {stages(cold)}",
+                f"vault {n:>6} notes:   floor on this machine: the pagefind CLI alone on this "
+                f"build's search documents {pagefind_wall:.2f} s ({pagefind_cpu:.2f} CPU-s); "
+                f"with bare markdown-it-py ({bare['cpu']:.2f} CPU-s), shared perfectly over "
+                f"{cores} cores: {floor:.2f} s",
                 f"vault {n:>6} notes: unchanged rebuild (site up to date) {same['seconds']:7.2f} s",
                 f"vault {n:>6} notes: unchanged rebuild, every stage run on warm caches "
                 f"{warm['seconds']:7.2f} s (peak {warm['peak_mib']:.0f} MiB)",

@@ -10,6 +10,7 @@ from selectolax.lexbor import LexborHTMLParser
 import generator.build as build_module
 import generator.workers as workers_module
 from generator.build import BuildOptions, assemble, build
+from generator.load import load_vault
 from tests.conftest import VaultFactory
 
 VAULT = {
@@ -98,21 +99,27 @@ def _busy_vault(count: int) -> dict[str, str | bytes]:
 
 # 3 000 bytes: each worker keeps the tokens of its first few notes and parses the rest again,
 # keeping only the last one so parsed (an embed cycle then parses its notes over and over),
-# and answers in parts of 7 notes.
+# and answers in parts of 7 notes. "fits": each worker keeps all it parses, with room for
+# 400 bytes of notes parsed again (the other worker's, when embedded); past that, the last one.
 @pytest.mark.parametrize(
     ("keep_tokens_of", "keep_parsed_again"),
-    [(workers_module.KEEP_TOKENS_OF, workers_module.KEEP_PARSED_AGAIN), (3_000, 1)],
+    [(workers_module.KEEP_TOKENS_OF, workers_module.KEEP_PARSED_AGAIN), (3_000, 1), ("fits", 1)],
 )
 def test_build_on_two_workers_matches_one_process(
     make_vault: VaultFactory,
     monkeypatch: pytest.MonkeyPatch,
-    keep_tokens_of: int,
+    keep_tokens_of: int | str,
     keep_parsed_again: int,
 ) -> None:
+    vault = make_vault(_busy_vault(240))
+    if keep_tokens_of == "fits":
+        notes = load_vault(vault)[0].notes
+        keep_tokens_of = 400 + max(
+            sum(len(note.data) for note in share) for share in workers_module._split(notes, 2)
+        )
     monkeypatch.setattr(workers_module, "KEEP_TOKENS_OF", keep_tokens_of)
     monkeypatch.setattr(workers_module, "KEEP_PARSED_AGAIN", keep_parsed_again)
     monkeypatch.setattr(workers_module, "REPLY_PART", 7 if keep_parsed_again == 1 else 256)
-    vault = make_vault(_busy_vault(240))
     serial = assemble(BuildOptions(vault=vault, cache_dir=None, workers=1))
     parallel = assemble(BuildOptions(vault=vault, cache_dir=None, workers=2))
     assert serial.files == parallel.files
