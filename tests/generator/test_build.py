@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 import generator.build as build_module
 import generator.workers as workers_module
+import generator.write as write_module
 from generator.build import BuildOptions, assemble, build
 from generator.load import load_vault
 from tests.conftest import VaultFactory
@@ -76,6 +79,48 @@ def test_build_failure_leaves_the_previous_site_whole(
         build(BuildOptions(vault=vault, out=out, cache_dir=None))
     assert site_bytes(out) == before
     assert (out / ".gitignore").read_text(encoding="utf-8") == "*\n"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]
+
+
+def _gone_soon(paths: Callable[[], list[Path]]) -> bool:
+    """Whether ``paths()`` becomes empty within ten seconds (a removal in the background)."""
+    deadline = time.monotonic() + 10
+    while paths() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not paths()
+
+
+def test_a_big_replaced_site_is_deleted_in_the_background(
+    make_vault: VaultFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(write_module, "REMOVE_IN_BACKGROUND_FROM", 1)
+    vault = make_vault(VAULT)
+    out = tmp_path / "site"
+    build(BuildOptions(vault=vault, out=out, cache_dir=None))
+    # An earlier removal cut short (the machine went down) is started again by the next build.
+    leftover = tmp_path / ".site.old-crashed"
+    (leftover / "deep" / "er").mkdir(parents=True)
+    (leftover / "deep" / "er" / "page.html").write_text("old", encoding="utf-8")
+    (vault / "A.md").write_text("# A\n\nNew text.\n", encoding="utf-8")
+    build(BuildOptions(vault=vault, out=out, cache_dir=None))
+    assert "New text." in (out / "a" / "index.html").read_text(encoding="utf-8")
+    assert _gone_soon(lambda: [p for p in tmp_path.iterdir() if p.name.startswith(".site.")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", vault.name]
+
+
+def test_without_a_shell_the_replaced_site_is_deleted_at_once(
+    make_vault: VaultFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(write_module, "REMOVE_IN_BACKGROUND_FROM", 1)
+    vault = make_vault(VAULT)
+    out = tmp_path / "site"
+    build(BuildOptions(vault=vault, out=out, cache_dir=None))
+
+    def no_shell(*args: object, **kwargs: object) -> None:
+        raise FileNotFoundError("sh")
+
+    monkeypatch.setattr(write_module.subprocess, "run", no_shell)
+    build(BuildOptions(vault=vault, out=out, cache_dir=None))
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]
 
 
