@@ -16,7 +16,14 @@ from generator.diagnostics import Diagnostic, cap_repeats, count, sort_diagnosti
 from generator.load import load_vault
 from generator.manifest import forget, inputs_digest, update, write_manifest
 from generator.model import ResolvedVault, Vault
-from generator.options import DEFAULT_CACHE_DIR, BuildOptions, UpToDate, manifest_path, settings
+from generator.options import (
+    DEFAULT_CACHE_DIR,
+    BuildOptions,
+    UpToDate,
+    manifest_path,
+    settings,
+    written_folders,
+)
 from generator.parse import ParseCache, ParsedNote, parse_notes
 from generator.render import render_site, search_documents
 from generator.resolve import resolve_vault
@@ -114,7 +121,7 @@ def _assemble(
     timings: dict[str, float] = {}
     started = time.perf_counter()
     if loaded is None:
-        loaded = load_vault(options.vault)
+        loaded = load_vault(options.vault, skip=written_folders(options))
         timings["load"] = time.perf_counter() - started
     vault, load_problems = loaded
     tell = options.progress or _silent
@@ -187,9 +194,9 @@ def _search_index(resolved: ResolvedVault, cache: ParseCache) -> dict[str, bytes
 
 def build(options: BuildOptions) -> BuildResult:
     """One full build of ``options.vault`` into ``options.out``, swapped in whole."""
-    check_output_folder(options.out)
+    check_output_folder(options.out, options.vault)
     started = time.perf_counter()
-    loaded = load_vault(options.vault)
+    loaded = load_vault(options.vault, skip=written_folders(options))
     return build_loaded(options, loaded, started)
 
 

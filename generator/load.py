@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, error, warning
@@ -13,15 +14,22 @@ SKIPPED_DIRS = {".obsidian", ".trash", "node_modules", "__pycache__"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
-def load_vault(root: Path) -> tuple[Vault, list[Diagnostic]]:
-    """Read the vault at ``root``: sorted, NFC paths, dot-folders skipped, nothing outside it."""
+def load_vault(root: Path, *, skip: Iterable[Path] = ()) -> tuple[Vault, list[Diagnostic]]:
+    """Read the vault at ``root``: sorted, NFC paths, dot-folders skipped, nothing outside it.
+
+    The folders in ``skip`` are not read either: the site and the cache a build writes, when
+    they are inside the vault, are not part of it.
+    """
     if not root.is_dir():
         raise VaultNotFound(f"Vault folder '{root}' does not exist or is not a folder.")
     root = root.resolve()
+    skipped = {str(folder.resolve()) for folder in skip}
     vault = Vault(root=str(root), name=root.name)
     diagnostics: list[Diagnostic] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not _skipped(d))
+        dirnames[:] = sorted(
+            d for d in dirnames if not _skipped(d) and os.path.join(dirpath, d) not in skipped
+        )
         for filename in sorted(filenames):
             if filename.startswith(".") or filename.endswith("~"):
                 continue

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from generator.diagnostics import Diagnostic
 from generator.load import load_vault
 from generator.model import Vault
-from generator.options import BuildOptions, UpToDate, manifest_path, settings
+from generator.options import BuildOptions, UpToDate, manifest_path, settings, written_folders
 from generator.version import CODE_VERSION, theme_fingerprint
 from generator.write import check_output_folder
 
@@ -43,9 +43,9 @@ def update(options: BuildOptions) -> BuildResult | UpToDate:
     The question is answered before the pipeline (Markdown, Jinja, Pagefind) is even
     imported, so an unchanged site is reported in a fraction of a second.
     """
-    check_output_folder(options.out)
+    check_output_folder(options.out, options.vault)
     started = time.perf_counter()
-    loaded = load_vault(options.vault)
+    loaded = load_vault(options.vault, skip=written_folders(options))
     where = manifest_path(options)
     inputs = None
     if where is not None:

@@ -36,6 +36,11 @@ class UpToDate:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def written_folders(options: BuildOptions) -> list[Path]:
+    """The folders a build writes: never read as part of the vault, even when inside it."""
+    return [options.out] if options.cache_dir is None else [options.out, options.cache_dir]
+
+
 def manifest_path(options: BuildOptions) -> Path | None:
     """Where the manifest of the site built from ``options.vault`` into ``options.out`` lives."""
     if options.cache_dir is None:

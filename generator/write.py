@@ -16,8 +16,14 @@ MARKER = "content-index.json"
 REMOVE_IN_BACKGROUND_FROM = 1000
 
 
-def check_output_folder(out: Path) -> None:
-    """Refuse to replace a folder that holds something other than a previous site."""
+def check_output_folder(out: Path, vault: Path | None = None) -> None:
+    """Refuse to replace a folder that holds something other than a previous site, or the
+    ``vault`` itself."""
+    if vault is not None and vault.resolve().is_relative_to(out.resolve()):
+        raise OutputError(
+            f"The vault '{vault}' is inside the output folder '{out}', which a build replaces "
+            "whole. Choose an output folder outside the vault with -o."
+        )
     if not out.exists():
         return
     if not out.is_dir():

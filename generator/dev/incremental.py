@@ -27,7 +27,7 @@ from generator.dev.writer import write_files
 from generator.diagnostics import Diagnostic
 from generator.load import _read, _skipped, load_vault
 from generator.model import Note, ResolvedVault, Vault, normalise_path
-from generator.options import BuildOptions
+from generator.options import BuildOptions, written_folders
 from generator.parse import ParseCache, ParsedNote, parse_notes
 from generator.render import output_path, search_document
 from generator.search import SEARCH_DIR, build_search_index
@@ -101,7 +101,7 @@ class IncrementalBuilder:
 
     def _full_build(self) -> Rebuild:
         started = time.perf_counter()
-        check_output_folder(self.options.out)
+        check_output_folder(self.options.out, self.options.vault)
         self._load()
         self.parsed = parse_notes(self.vault.notes if self.vault else [], self.cache)
         self.cache.save({p.digest for p in self.parsed.values()})
@@ -167,7 +167,7 @@ class IncrementalBuilder:
     # -- applying changes ------------------------------------------------------------------
 
     def _load(self) -> None:
-        vault, problems = load_vault(self.options.vault)
+        vault, problems = load_vault(self.options.vault, skip=written_folders(self.options))
         self.vault = vault
         self._attachments = None
         self.load_problems = defaultdict(list)

@@ -20,7 +20,7 @@ from generator.dev.events import EVENTS_PATH, LIVE_RELOAD_SCRIPT, EventHub
 from generator.dev.incremental import IncrementalBuilder, Rebuild
 from generator.dev.watch import DEBOUNCE_MS, STEP_MS, Batch, ChangeSet, run_watch_loop
 from generator.dev.watch import watch_changes as real_changes
-from generator.options import BuildOptions
+from generator.options import BuildOptions, written_folders
 from generator.render import output_path
 
 KEEPALIVE_SECONDS = 15.0
@@ -184,7 +184,8 @@ class DevSession:
 
     def watch(self, changes: Iterable[ChangeSet] | None = None) -> None:
         source = changes if changes is not None else real_changes(self.vault, self.stop_event)
-        run_watch_loop(source, self.vault, self._guarded(self.handle))
+        skip = written_folders(self.builder.options)
+        run_watch_loop(source, self.vault, self._guarded(self.handle), skip=skip)
 
     def stop(self) -> None:
         self.stop_event.set()

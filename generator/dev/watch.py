@@ -50,14 +50,20 @@ class Batch:
         return bool(self.vault) or self.theme
 
 
-def classify(changes: ChangeSet, vault: Path, theme: Path = THEME_DIR) -> Batch:
-    """Keep the events that matter and say whether the theme changed."""
+def classify(
+    changes: ChangeSet, vault: Path, theme: Path = THEME_DIR, skip: Iterable[Path] = ()
+) -> Batch:
+    """Keep the events that matter and say whether the theme changed. Events inside the
+    ``skip`` folders (the site and the cache, written inside the vault) do not count."""
     vault, theme = vault.resolve(), theme.resolve()
+    skipped = [folder.resolve() for folder in skip]
     batch = Batch(vault=set(), theme=False)
     for change, raw in changes:
         if not vault_filter(change, raw):
             continue
         path = Path(raw)
+        if any(path.is_relative_to(folder) for folder in skipped):
+            continue
         if path.is_relative_to(theme):
             batch.theme = True
         elif path.is_relative_to(vault):
@@ -90,6 +96,7 @@ def run_watch_loop(
     on_batch: Callable[[Batch], None],
     *,
     theme: Path = THEME_DIR,
+    skip: Iterable[Path] = (),
 ) -> int:
     """Feed each batch from ``changes`` to ``on_batch``; return how many batches ran.
 
@@ -97,7 +104,7 @@ def run_watch_loop(
     """
     handled = 0
     for change_set in changes:
-        batch = classify(change_set, vault, theme)
+        batch = classify(change_set, vault, theme, skip)
         if batch:
             on_batch(batch)
             handled += 1

@@ -12,7 +12,8 @@ from selectolax.lexbor import LexborHTMLParser
 import generator.build as build_module
 import generator.workers as workers_module
 import generator.write as write_module
-from generator.build import BuildOptions, assemble, build
+from generator.build import BuildOptions, UpToDate, assemble, build, update
+from generator.errors import OutputError
 from generator.load import load_vault
 from tests.conftest import VaultFactory
 
@@ -122,6 +123,32 @@ def test_without_a_shell_the_replaced_site_is_deleted_at_once(
     monkeypatch.setattr(write_module.subprocess, "run", no_shell)
     build(BuildOptions(vault=vault, out=out, cache_dir=None))
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]
+
+
+def test_a_site_built_inside_the_vault_is_not_read_as_part_of_it(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    vault = make_vault(VAULT)
+    out = vault / "site"  # `coursegen build . ` run inside the vault
+    options = BuildOptions(vault=vault, out=out, cache_dir=vault / "cache")
+    first = build(options)
+    again = build(options)
+    assert again.files.keys() == first.files.keys()
+    assert not (out / "site").exists() and not (out / "cache").exists()
+    assert isinstance(update(options), UpToDate)  # writing the site changed no input
+    assert [d for d in again.diagnostics if d.file.startswith(("site/", "cache/"))] == []
+
+
+def test_a_vault_inside_the_output_folder_is_never_replaced(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    vault = make_vault(VAULT)
+    before = site_bytes(vault)
+    with pytest.raises(OutputError, match="inside the output folder"):
+        build(BuildOptions(vault=vault, out=vault.parent, cache_dir=None))
+    with pytest.raises(OutputError, match="inside the output folder"):
+        update(BuildOptions(vault=vault, out=vault, cache_dir=None))
+    assert site_bytes(vault) == before
 
 
 def _busy_vault(count: int) -> dict[str, str | bytes]:

@@ -44,6 +44,17 @@ def test_classify_temp_file_then_rename_yields_only_the_note(tmp_path: Path) -> 
     assert not batch.theme
 
 
+def test_classify_ignores_the_site_written_inside_the_vault(tmp_path: Path) -> None:
+    vault, theme = tmp_path / "vault", tmp_path / "theme"
+    changes = {
+        (Change.added, str(vault / "site" / "a" / "index.html")),
+        (Change.modified, str(vault / "site" / "content-index.json")),
+        (Change.modified, str(vault / "A.md")),
+    }
+    batch = classify(changes, vault, theme, skip=[vault / "site"])
+    assert batch.vault == {vault.resolve() / "A.md"}
+
+
 def test_classify_theme_file_marks_theme_changed(tmp_path: Path) -> None:
     vault, theme = tmp_path / "vault", tmp_path / "theme"
     batch = classify({(Change.modified, str(theme / "templates" / "note.html"))}, vault, theme)
