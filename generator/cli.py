@@ -112,7 +112,7 @@ def build(
     done = (
         f"Site is up to date ({result.pages} pages, nothing changed since the last build)"
         if isinstance(result, UpToDate)
-        else f"Built {result.pages} pages"
+        else f"Built {result.pages} page{'s' * (result.pages != 1)}"
     )
     err.print(
         f"{done} in {elapsed:.2f} s: "
@@ -162,7 +162,8 @@ def check(
             err.print(f"{run['file']}:{run['line']}: {run['summary']}", markup=False)
         errors, warnings = count(diagnostics)
         err.print(
-            f"Checked {len(result.parsed)} notes: {errors} error{'s' * (errors != 1)}, "
+            f"Checked {len(result.parsed)} note{'s' * (len(result.parsed) != 1)}: "
+            f"{errors} error{'s' * (errors != 1)}, "
             f"{warnings} warning{'s' * (warnings != 1)}",
             markup=False,
         )

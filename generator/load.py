@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from stat import S_ISREG
 
 from generator.diagnostics import Diagnostic, error, warning
 from generator.errors import VaultNotFound
@@ -50,6 +51,18 @@ def _read(root: Path, path: Path, rel: str, diagnostics: list[Diagnostic]) -> So
     try:
         if path.is_symlink():
             target = path.resolve()
+            if not target.exists():
+                diagnostics.append(
+                    warning(
+                        rel,
+                        0,
+                        "load.broken-symlink",
+                        f"symlink points to {os.readlink(path)!r}, which does not exist, and "
+                        "was skipped",
+                        "fix or remove the link",
+                    )
+                )
+                return None
             if not target.is_relative_to(root):
                 diagnostics.append(
                     error(
@@ -62,6 +75,17 @@ def _read(root: Path, path: Path, rel: str, diagnostics: list[Diagnostic]) -> So
                 )
                 return None
         stat = path.stat()
+        if not S_ISREG(stat.st_mode):  # a named pipe or a device: reading it could wait forever
+            diagnostics.append(
+                warning(
+                    rel,
+                    0,
+                    "load.not-a-file",
+                    "not a regular file (a named pipe, socket or device) and was skipped",
+                    "remove it from the vault, or move it elsewhere",
+                )
+            )
+            return None
         if stat.st_size > MAX_FILE_BYTES:
             diagnostics.append(
                 warning(rel, 0, "load.too-large", f"file is {stat.st_size} bytes and was skipped")

@@ -13,6 +13,7 @@ notes is always built.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -127,16 +128,18 @@ def write_manifest(
         stat = os.stat(out / rel)
         files[rel] = (stat.st_size, stat.st_mtime_ns)
     manifest = Manifest(inputs, files, pages, notes, diagnostics)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    with tmp.open("wb") as handle:
-        pickle.dump(manifest, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as handle:
+            pickle.dump(manifest, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:  # no manifest: the next build is a full one (the cache says why)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def forget(path: Path) -> None:
     """Drop the manifest: the folder is about to change."""
-    try:
+    with contextlib.suppress(OSError):  # none there, or no cache folder to hold one
         path.unlink()
-    except FileNotFoundError:
-        pass

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -370,22 +372,33 @@ class ParseCache:
         # Tokens are large and quick to remake; the cache keeps facts, source and HTML.
         entries = {d: replace(p, tokens=[]) for d, p in self.entries.items() if d in keep}
         html = {k: v for k, v in self.html.items() if k[0] in keep}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as handle:
-            pickle.dump(
-                {
-                    "format": CACHE_FORMAT,
-                    "version": CODE_VERSION,
-                    "entries": entries,
-                    "html": html,
-                    "search": self.search,
-                    "pages": self.pages,
-                },
-                handle,
-                protocol=pickle.HIGHEST_PROTOCOL,
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with tmp.open("wb") as handle:
+                pickle.dump(
+                    {
+                        "format": CACHE_FORMAT,
+                        "version": CODE_VERSION,
+                        "entries": entries,
+                        "html": html,
+                        "search": self.search,
+                        "pages": self.pages,
+                    },
+                    handle,
+                    protocol=pickle.HIGHEST_PROTOCOL,
+                )
+            os.replace(tmp, self.path)
+        except OSError as exc:  # the cache only saves time: the build itself is fine
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            print(
+                f"warning: cannot save the build cache in '{self.path.parent}': {exc.strerror}; "
+                "the next build will parse every note again (remove or rename what is in "
+                "the way)",
+                file=sys.stderr,
             )
-        os.replace(tmp, self.path)
+            return
         self.dirty = False
 
 

@@ -6,7 +6,8 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from generator.errors import OutputError
@@ -47,10 +48,13 @@ class Staging:
     def __init__(self, out: Path) -> None:
         check_output_folder(out)
         self.out = out.absolute()
-        self.out.parent.mkdir(parents=True, exist_ok=True)
+        with _writing(out):
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            self.folder = Path(
+                tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent)
+            )
         for leftover in self.out.parent.glob(f".{self.out.name}.old-*"):
             remove_soon(leftover)  # a site replaced earlier whose removal was cut short
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent))
         self._folders: set[str] = {""}  # folders (relative, POSIX) known to exist
         self.written: set[str] = set()
 
@@ -61,6 +65,10 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)  # gone already once swapped in
 
     def write(self, files: Mapping[str, bytes]) -> None:
+        with _writing(self.out):
+            self._write(files)
+
+    def _write(self, files: Mapping[str, bytes]) -> None:
         root = str(self.folder)
         for rel, data in files.items():
             folder = rel.rpartition("/")[0]
@@ -76,6 +84,10 @@ class Staging:
     def swap(self) -> None:
         """Make the written files the site at ``out``; top-level dot-files already in ``out``
         (such as a ``.gitignore``) are carried over."""
+        with _writing(self.out):
+            self._swap()
+
+    def _swap(self) -> None:
         out = self.out
         if out.exists():
             for keep in out.iterdir():
@@ -90,6 +102,19 @@ class Staging:
             remove_soon(old)
         else:
             shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def _writing(out: Path) -> Iterator[None]:
+    """Say which site could not be written, and why, rather than fail with a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise OutputError(
+            f"Cannot write the site to '{out}': {exc.strerror or exc}{where}. Check that its "
+            "folder can be created and written to, and that the disk has room."
+        ) from exc
 
 
 def remove_soon(folder: Path) -> None:

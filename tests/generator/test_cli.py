@@ -148,3 +148,29 @@ def test_no_progress_bar_when_not_on_a_terminal(monkeypatch: pytest.MonkeyPatch)
     with cli._progress_after(0.0, "Building the site") as progress:
         progress.update("Rendering 40 pages", 0.5)
     assert screen.getvalue() == ""
+
+
+def test_cli_build_where_no_folder_can_be_made_says_so_without_a_traceback(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    vault = make_vault(TWO_NOTES)
+    (tmp_path / "file.txt").write_text("not a folder", encoding="utf-8")
+    out = tmp_path / "file.txt" / "site"
+    result = runner.invoke(app, ["build", str(vault), "-o", str(out), "--no-cache"])
+    assert result.exit_code == 1
+    assert f"Cannot write the site to '{out}'" in result.output
+    assert "Traceback" not in result.output
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_cli_build_with_its_cache_folder_blocked_still_builds(
+    make_vault: VaultFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = make_vault(TWO_NOTES)
+    monkeypatch.chdir(tmp_path)
+    Path(".coursegen-cache").write_text("a file where the cache folder goes", encoding="utf-8")
+    result = runner.invoke(app, ["build", str(vault), "-o", "out"])
+    assert result.exit_code == 0, result.output
+    assert "cannot save the build cache in '.coursegen-cache'" in result.output
+    assert (tmp_path / "out" / "lesson" / "index.html").is_file()
+    assert "0 errors, 0 warnings" in result.output

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from generator.load import load_vault
@@ -208,6 +209,19 @@ def test_load_skips_dot_folders_and_refuses_symlinks_out_of_the_vault(
     vault, problems = load_vault(root)
     assert list(vault.files) == ["A.md"]
     assert [p.code for p in problems] == ["load.outside-vault"]
+
+
+def test_load_skips_pipes_and_broken_symlinks_with_a_warning(make_vault: VaultFactory) -> None:
+    root = make_vault({"A.md": "a"})
+    os.mkfifo(root / "Pipe.md")  # reading it would wait for a writer for ever
+    (root / "Gone.md").symlink_to(root / "Deleted.md")
+    vault, problems = load_vault(root)
+    assert list(vault.files) == ["A.md"]
+    assert [(p.code, p.file, p.severity) for p in problems] == [
+        ("load.broken-symlink", "Gone.md", "warning"),
+        ("load.not-a-file", "Pipe.md", "warning"),
+    ]
+    assert "Deleted.md" in problems[0].message
 
 
 def test_load_normalises_names_to_nfc(make_vault: VaultFactory) -> None:
