@@ -141,6 +141,11 @@ def write_changed(
     out: Path, files: dict[str, bytes], *, remove: set[str] | None = None
 ) -> list[str]:
     """Write only the files whose bytes differ from what is on disk; return what was written."""
+    with _writing(out):
+        return _write_changed(out, files, remove)
+
+
+def _write_changed(out: Path, files: dict[str, bytes], remove: set[str] | None) -> list[str]:
     written: list[str] = []
     for rel, data in files.items():
         target = out / rel

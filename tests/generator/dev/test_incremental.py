@@ -9,6 +9,7 @@ import pytest
 
 from generator.build import BuildOptions
 from generator.dev.incremental import IncrementalBuilder
+from generator.errors import OutputError
 
 VaultFactory = Callable[[dict[str, str | bytes]], Path]
 
@@ -97,3 +98,15 @@ def test_rebuild_first_tryit_brings_the_api_control_to_every_page_and_its_remova
         assert b'class="api-control"' in (site / page).read_bytes(), page
     edit(builder, "B.md", "# B\n\nSee [[A]].\n")
     assert b"api-control" not in (site / "d" / "index.html").read_bytes()
+
+
+def test_a_site_that_cannot_be_written_is_an_error_that_names_it(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    vault = make_vault({"A.md": "# A\n"})
+    (tmp_path / "file.txt").write_text("not a folder", encoding="utf-8")
+    out = tmp_path / "file.txt" / "site"
+    dev = IncrementalBuilder(BuildOptions(vault=vault, out=out, cache_dir=None))
+    with pytest.raises(OutputError, match="Cannot write the site to .*file.txt/site"):
+        dev.full_build()
+    dev.close()
