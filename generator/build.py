@@ -167,7 +167,8 @@ def _assemble(
         )
         cache.dirty = cache.dirty or cache.pages != pages_before
         for attachment in vault.attachments:
-            files[attachment.path] = attachment.data
+            if attachment.path in resolved.attachments:  # not those at the site's addresses
+                files.setdefault(attachment.path, attachment.data)
         timings["render"] = time.perf_counter() - mark
         if write_early is not None:
             writing = time.perf_counter()

@@ -418,7 +418,7 @@ class _Site:
         if self.config.base_url:
             prefix = urlsplit(self.config.base_url).path.rstrip("/") + "/"
             return self.page("404.html", "", prefix=prefix, title="Page not found", crumbs=[])
-        folders = {note.url.split("/", 1)[0] for note in self.vault.notes.values()}
+        folders = set(note_folders(self.vault))
         folders |= {path.split("/", 1)[0] for path in self.index_plan() if "/" in path}
         folders |= {"assets", "pagefind"}
         return self.page(
@@ -429,6 +429,11 @@ class _Site:
             crumbs=[],
             site_folders=sorted(unquote(f) for f in folders if f),
         )
+
+
+def note_folders(vault: ResolvedVault) -> tuple[str, ...]:
+    """The top-level folders of the note pages (the 404 page finds the site's root by them)."""
+    return tuple(sorted({note.url.split("/", 1)[0] for note in vault.notes.values()}))
 
 
 def backlink_items(backlinks: list[tuple[PageLink, list[str]]]) -> Markup:

@@ -105,7 +105,7 @@ def resolve_vault(
     config = course_config(parsed.get(home) if home else None, vault, overrides)
     infos = _note_infos(vault, parsed, home, diagnostics)
     published = {p: info for p, info in infos.items() if info.published}
-    attachments = {f.path: file_url(f.path) for f in vault.attachments}
+    attachments = site_attachments(vault, infos, diagnostics)
     index = LinkIndex(
         notes=list(published),
         attachments=list(attachments),
@@ -269,6 +269,62 @@ class BodySignatures:
         return self._own[path]
 
 
+# Addresses the site's own pages and files take (see render.index_pages and search): a note
+# or an attachment there would hide them, or be hidden. The tag pages and the search index
+# fill their folders; the concepts and graph pages take only the page at theirs.
+RESERVED_FOLDERS = {
+    "tags": "the site's tag pages",
+    "pagefind": "the site's search index",
+    "concepts": "the site's concepts page",
+    "graph": "the site's graph page",
+}
+_WHOLE_FOLDERS = ("tags", "pagefind")
+RESERVED_FILES = frozenset(
+    {"index.html", "404.html", "content-index.json", "sitemap.xml"}
+    | {f"{name}/index.html" for name in RESERVED_FOLDERS}
+)
+
+
+def site_attachments(
+    vault: Vault, infos: dict[str, NoteInfo], diagnostics: list[Diagnostic]
+) -> dict[str, str]:
+    """The attachments copied into the site (vault path -> URL); one whose path is an address
+    the site's own files or a page take is left out, with a warning."""
+    pages = {f"{info.slug}/index.html" for info in infos.values() if info.published}
+    attachments: dict[str, str] = {}
+    for item in vault.attachments:
+        first, slash, _ = item.path.partition("/")
+        reserved = item.path in RESERVED_FILES or (slash and first in _WHOLE_FOLDERS)
+        if reserved or item.path in pages:
+            owner = (
+                RESERVED_FOLDERS.get(first, "the site's own file")
+                if reserved
+                else "the page of a note"
+            )
+            diagnostics.append(
+                warning(
+                    item.path,
+                    0,
+                    "attachment.collision",
+                    f"the file's address in the site is taken by {owner}; it is not copied, "
+                    "and links to it are unresolved",
+                    "rename the file or move it to another folder",
+                )
+            )
+            continue
+        attachments[item.path] = file_url(item.path)
+    return attachments
+
+
+def _unreserved(slug: str) -> str:
+    """``slug`` moved off the site's own pages: ``graph`` -> ``graph-2``, and out of the
+    folders they fill: ``tags/python`` -> ``tags-2/python``."""
+    first, slash, rest = slug.partition("/")
+    if slug in RESERVED_FOLDERS or (slash and first in _WHOLE_FOLDERS):
+        return f"{first}-2{slash}{rest}"
+    return slug
+
+
 def _note_infos(
     vault: Vault, parsed: dict[str, ParsedNote], home: str | None, diagnostics: list[Diagnostic]
 ) -> dict[str, NoteInfo]:
@@ -294,6 +350,19 @@ def _note_infos(
                 )
             )
         slug = "index" if source.path == home else _slug(source.path, fm)
+        if published and _unreserved(slug) != slug:
+            first = slug.partition("/")[0]
+            diagnostics.append(
+                warning(
+                    source.path,
+                    1,
+                    "slug.reserved",
+                    f"page address '{slug}/' belongs to {RESERVED_FOLDERS[first]}; "
+                    f"this note is published at '{_unreserved(slug)}/'",
+                    "rename the note or its folder, or set a 'permalink' in its frontmatter",
+                )
+            )
+            slug = _unreserved(slug)
         if published:
             fresh = unique_slug(slug, taken)
             if fresh != slug:

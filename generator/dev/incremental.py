@@ -88,6 +88,7 @@ class IncrementalBuilder:
         self._search_shards: dict[str, dict[str, bytes]] = {}  # reused by unchanged shards
         self._documents: dict[str, tuple[Note, str]] = {}
         self._attachments: dict[str, bytes] | None = None  # output path -> bytes
+        self._attachments_of: dict[str, str] | None = None  # the resolved attachments it is of
         self._lock = threading.RLock()  # one writer of ``options.out`` at a time
         self._generation = 0
         self.search = BackgroundSearch(self.update_search)
@@ -241,10 +242,15 @@ class IncrementalBuilder:
         return files, pages
 
     def _with_search(self, files: dict[str, bytes]) -> dict[str, bytes]:
-        if self._attachments is None:  # Vault.attachments looks at every file of the vault
-            self._attachments = {a.path: a.data for a in self.vault.attachments} if (
-                self.vault) else {}
-        return {**files, **self._search_files, **self._attachments}
+        # Vault.attachments looks at every file of the vault: only when they or the ones the
+        # site copies (not those at a page's address) changed.
+        copied = self.resolved.attachments if self.resolved else {}
+        if self._attachments is None or copied is not self._attachments_of:
+            self._attachments = {
+                a.path: a.data for a in self.vault.attachments if a.path in copied
+            } if self.vault else {}
+            self._attachments_of = copied
+        return {**self._attachments, **files, **self._search_files}
 
     def _differing(self, files: dict[str, bytes]) -> dict[str, bytes]:
         """Files whose bytes differ from what was written last (others are on disk already)."""

@@ -17,6 +17,7 @@ from generator.dev.resolver import Change
 from generator.model import ResolvedVault
 from generator.render import (
     generated_pages,
+    note_folders,
     output_path,
     page_inputs,
     render_pages,
@@ -148,7 +149,7 @@ def generated_page_inputs(
         "tags/index.html": tuple((k, n.name, len(n.notes), tuple(n.children))
                                  for k, n in sorted(tags.items())),
         "graph/index.html": (),
-        "404.html": (),
+        "404.html": note_folders(vault),
         "index.html": concepts,
         **by_tag,
     }

@@ -45,8 +45,8 @@ from generator.resolve import (
     _title,
     course_config,
     find_home,
+    site_attachments,
 )
-from generator.urls import file_url
 
 
 @dataclass
@@ -115,7 +115,7 @@ class IncrementalResolver:
         info_diagnostics: list[Diagnostic] = []
         infos = _note_infos(vault, parsed, home, info_diagnostics)
         published = {p: info for p, info in infos.items() if info.published}
-        attachments = {f.path: file_url(f.path) for f in vault.attachments}
+        attachments = site_attachments(vault, infos, info_diagnostics)
         aliases = {p: string_list(i.parsed.frontmatter.get("aliases")) for p, i in
                    published.items()}
         unpublished = [p for p, info in infos.items() if not info.published]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -149,6 +150,46 @@ def test_a_vault_inside_the_output_folder_is_never_replaced(
     with pytest.raises(OutputError, match="inside the output folder"):
         update(BuildOptions(vault=vault, out=vault, cache_dir=None))
     assert site_bytes(vault) == before
+
+
+def test_notes_and_files_at_the_sites_own_addresses_move_aside_with_a_warning(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    vault = make_vault(
+        {
+            "index.md": "# Course\n\n## 1. Start\n\n- [[Graph]]\n",
+            "Graph.md": "# Graph\n\nAbout graphs. #python\n",
+            "Tags/Python.md": "# Python tag\n\nWhat the tag means. [[Graph]]\n",
+            "concepts/Idea.md": "# Idea\n\n![[concepts/pic.png]] [[content-index.json]]\n",
+            "concepts/pic.png": b"\x89PNG\r\n\x1a\n",
+            "content-index.json": "{}",
+            "graph/index.html": "<p>mine</p>",
+        }
+    )
+    out = tmp_path / "site"
+    result = build(BuildOptions(vault=vault, out=out, cache_dir=None))
+    found = {(d.code, d.file) for d in result.diagnostics}
+    assert {
+        ("slug.reserved", "Graph.md"),
+        ("slug.reserved", "Tags/Python.md"),
+        ("attachment.collision", "content-index.json"),
+        ("attachment.collision", "graph/index.html"),
+        ("link.unresolved", "concepts/Idea.md"),  # the json file is not in the site
+    } <= found
+
+    def title(page: str) -> str:
+        tree = LexborHTMLParser((out / page).read_text(encoding="utf-8"))
+        return tree.css_first("h1").text(strip=True)
+
+    index = json.loads((out / "content-index.json").read_text(encoding="utf-8"))
+    assert index["version"] == 1 and index["notes"]["graph-2"]["source"] == "Graph.md"
+    assert title("graph/index.html") == "Graph"
+    assert "mine" not in (out / "graph/index.html").read_text(encoding="utf-8")
+    assert title("graph-2/index.html") == "Graph"  # the note, beside the site's graph page
+    assert title("tags/python/index.html") == "#python"
+    assert "What the tag means." in (out / "tags-2/python/index.html").read_text(encoding="utf-8")
+    assert title("concepts/idea/index.html") == "Idea"  # a note in concepts/ keeps its address
+    assert (out / "concepts" / "pic.png").read_bytes() == b"\x89PNG\r\n\x1a\n"
 
 
 def _busy_vault(count: int) -> dict[str, str | bytes]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions
+from generator.build import BuildOptions, build
 from generator.dev.incremental import IncrementalBuilder
 from generator.errors import OutputError
 
@@ -110,3 +110,17 @@ def test_a_site_that_cannot_be_written_is_an_error_that_names_it(
     with pytest.raises(OutputError, match="Cannot write the site to .*file.txt/site"):
         dev.full_build()
     dev.close()
+
+
+def test_a_note_in_a_new_top_level_folder_updates_the_404_page(
+    builder: IncrementalBuilder, tmp_path: Path
+) -> None:
+    # The 404 page finds the site's root by the folders the site has: a new one must be there.
+    (Path(builder.options.vault) / "guides").mkdir()
+    written = edit(builder, "guides/Start.md", "# Start\n\nSee [[A]].\n")
+    assert "404.html" in written
+    fresh = tmp_path / "fresh"
+    build(BuildOptions(vault=builder.options.vault, out=fresh, cache_dir=None))
+    page = (builder.options.out / "404.html").read_text(encoding="utf-8")
+    assert page == (fresh / "404.html").read_text(encoding="utf-8")
+    assert "guides" in page
