@@ -329,7 +329,8 @@ def _note_infos(
     vault: Vault, parsed: dict[str, ParsedNote], home: str | None, diagnostics: list[Diagnostic]
 ) -> dict[str, NoteInfo]:
     infos: dict[str, NoteInfo] = {}
-    taken: dict[str, str] = {}
+    # The home page's address is the home note's, whichever note comes first.
+    taken: dict[str, str] = {"index": home} if home is not None else {}
     for source in vault.notes:
         item = parsed.get(source.path)
         if item is None:
@@ -363,7 +364,7 @@ def _note_infos(
                 )
             )
             slug = _unreserved(slug)
-        if published:
+        if published and source.path != home:
             fresh = unique_slug(slug, taken)
             if fresh != slug:
                 diagnostics.append(

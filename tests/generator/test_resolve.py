@@ -248,3 +248,18 @@ def test_resolve_strict_line_breaks_setting_of_the_vault_is_followed(
     strict = resolve(strict_vault).notes["A.md"].html
     assert "first line<br />" in loose
     assert "<br" not in strict
+
+
+def test_a_note_claiming_the_home_address_never_takes_the_home_page(
+    make_vault: VaultFactory,
+) -> None:
+    root = make_vault(
+        {
+            "About.md": "---\npermalink: index\n---\n# About\n",  # sorted before the home note
+            "index.md": "# Course\n\n## 1. Start\n\n- [[About]]\n",
+        }
+    )
+    resolved = resolve(root)
+    assert resolved.notes["index.md"].url == ""
+    assert resolved.notes["About.md"].url == "index-2/"
+    assert ("slug.collision", "About.md", 1) in codes(resolved)
