@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -13,7 +13,26 @@ from generator.diagnostics import Diagnostic, error, warning
 
 _FENCE = re.compile(r"^---[ \t]*$")
 # libyaml's loader when PyYAML was built with it: the same results, many times faster.
-SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    _BaseLoader = yaml.SafeLoader
+else:
+    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _ForgivingLoader(_BaseLoader):
+    """YAML's safe loader, reading an impossible date (``2024-13-45``) as the text it is, as
+    Obsidian shows it, instead of failing."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return _BaseLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_ForgivingLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+SAFE_LOADER: type[yaml.SafeLoader] = _ForgivingLoader
 _WIKILINK = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
 
 
@@ -40,10 +59,11 @@ def read_frontmatter(path: str, text: str) -> Frontmatter:
             result.links.append((match.group(1), number))
     try:
         loaded = yaml.load(raw, Loader=SAFE_LOADER) if raw.strip() else {}
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        # RecursionError: thousands of nested [ or {; ValueError: a value YAML cannot hold
         mark = getattr(exc, "problem_mark", None)
         line_number = (int(mark.line) + 2) if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem = getattr(exc, "problem", None) or (str(exc).splitlines() or [repr(exc)])[0]
         result.diagnostics.append(
             error(
                 path,
@@ -63,19 +83,57 @@ def read_frontmatter(path: str, text: str) -> Frontmatter:
             )
         )
         return result
-    result.data = {str(k): _plain(v) for k, v in loaded.items()}
+    try:
+        result.data = _Plain().mapping(loaded)
+    except _TooBig:
+        result.diagnostics.append(
+            error(
+                path,
+                2,
+                "frontmatter.invalid",
+                f"frontmatter holds more than {MAX_VALUES:,} values once its &anchors and "
+                "*aliases are expanded, and was ignored",
+                "write the values out instead of repeating anchors inside anchors",
+            )
+        )
     return result
 
 
-def _plain(value: Any) -> Any:
-    """Make YAML values JSON-friendly (dates become ISO strings)."""
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
+MAX_VALUES = 10_000  # values in one note's frontmatter, anchors expanded ("billion laughs")
+
+
+class _TooBig(Exception):
+    pass
+
+
+class _Plain:
+    """YAML values made JSON-friendly: dates become ISO strings, a list or mapping that holds
+    itself (``x: &a [*a]``) holds ``"…"`` there instead, and no more than ``MAX_VALUES``."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.open: set[int] = set()  # the lists and mappings being made, for cycles
+
+    def mapping(self, value: dict[Any, Any]) -> dict[str, Any]:
+        return {str(k): self.value(v) for k, v in value.items()}
+
+    def value(self, value: Any) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _TooBig
+        if isinstance(value, datetime.date | datetime.datetime):
+            return value.isoformat()
+        if not isinstance(value, dict | list):
+            return value
+        if id(value) in self.open:
+            return "…"
+        self.open.add(id(value))
+        try:
+            if isinstance(value, dict):
+                return self.mapping(value)
+            return [self.value(v) for v in value]
+        finally:
+            self.open.discard(id(value))
 
 
 def string_list(value: Any) -> list[str]:

@@ -200,10 +200,10 @@ def parse_exercise(text: str) -> tuple[Exercise | None, list[Problem]]:
     try:
         node = yaml.compose(text, Loader=SAFE_LOADER)
         data = yaml.load(text, Loader=SAFE_LOADER)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
         offset = mark.line if mark is not None else 0
-        message = getattr(exc, "problem", None) or str(exc)
+        message = getattr(exc, "problem", None) or str(exc) or repr(exc)
         return None, [Problem(offset, "exercise.yaml", f"the exercise is not valid YAML: "
                               f"{message}", "indent multi-line values under 'key: |'")]
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):

@@ -312,6 +312,46 @@ def test_build_any_mix_of_obsidian_syntax_never_crashes(
     assert all(d.file and d.code and d.message for d in result.diagnostics)
 
 
+FRONTMATTER_LINES = [
+    "created: 2024-13-45",
+    "updated: 2024-02-30 25:61:00",
+    "date: 2024-01-05",
+    "title: [1, 2]",
+    "title: [[A]]",
+    "tags: 5",
+    "tags: [a, [b], {c: d}]",
+    "aliases: {a: b}",
+    "aliases: [A, B, A]",
+    "publish: no",
+    "draft: 'true'",
+    "permalink: ../../etc",
+    "permalink: tags/x",
+    "order: abc",
+    "cssclasses: 3",
+    "description: [x]",
+    "x: !!binary aGk=",
+    "y: !!python/object:os.system ls",
+    "z: &a [*a]",
+    "deep: " + "[" * 300,
+    ": no key",
+    "- a list item",
+    "bad: [unclosed",
+]
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(FRONTMATTER_LINES), min_size=1, max_size=6))
+def test_build_any_frontmatter_never_crashes(make_vault: VaultFactory, lines: list[str]) -> None:
+    note = "---\n" + "\n".join(lines) + "\n---\n# Body\n\nText [[A]].\n"
+    vault = make_vault({**VAULT, "Fuzz.md": note})
+    result = assemble(BuildOptions(vault=vault, cache_dir=None, workers=1))
+    assert all(d.file and d.code and d.message for d in result.diagnostics)
+    published = [name for name in result.files if name.endswith("/index.html")]
+    assert all(LexborHTMLParser(result.files[name]).css_first("main") for name in published)
+
+
 def test_build_cache_shows_the_new_text_of_an_embedded_section(
     make_vault: VaultFactory, tmp_path: Path
 ) -> None:

@@ -174,6 +174,43 @@ def test_resolve_invalid_frontmatter_is_an_error_with_its_line_and_note_renders(
     assert "Still here" in resolved.notes["A.md"].html
 
 
+def test_resolve_impossible_dates_stay_text_and_deep_yaml_is_an_error(
+    make_vault: VaultFactory,
+) -> None:
+    root = make_vault(
+        {
+            "A.md": "---\ncreated: 2024-13-45\nupdated: 2024-02-03\n---\n# A\n",
+            "B.md": "---\ntitle: " + "[" * 5000 + "\n---\n# B survives\n",
+        }
+    )
+    resolved = resolve(root)
+    frontmatter = resolved.notes["A.md"].frontmatter
+    assert frontmatter["created"] == "2024-13-45"
+    assert frontmatter["updated"] == "2024-02-03"
+    [problem] = [d for d in resolved.diagnostics if d.code == "frontmatter.invalid"]
+    assert problem.file == "B.md" and problem.severity == "error"
+    assert "B survives" in resolved.notes["B.md"].html
+
+
+def test_resolve_self_holding_and_exploding_yaml_anchors_are_bounded(
+    make_vault: VaultFactory,
+) -> None:
+    laughs = "a: &a [" + ", ".join(["lol"] * 10) + "]\n"
+    for name, inner in zip("bcdefg", "abcdef", strict=True):
+        laughs += f"{name}: &{name} [" + ", ".join([f"*{inner}"] * 10) + "]\n"
+    root = make_vault(
+        {
+            "A.md": "---\nloop: &x [1, *x]\n---\n# A\n",
+            "B.md": "---\n" + laughs + "---\n# B survives\n",
+        }
+    )
+    resolved = resolve(root)
+    assert resolved.notes["A.md"].frontmatter["loop"] == [1, "…"]
+    [problem] = [d for d in resolved.diagnostics if d.code == "frontmatter.invalid"]
+    assert problem.file == "B.md" and "anchors" in problem.message
+    assert "B survives" in resolved.notes["B.md"].html
+
+
 def test_resolve_wikilinks_in_frontmatter_count_as_links(make_vault: VaultFactory) -> None:
     root = make_vault({"A.md": '---\nrelated: "[[B]]"\n---\nbody\n', "B.md": "b"})
     resolved = resolve(root)
