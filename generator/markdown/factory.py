@@ -8,7 +8,10 @@ rather than pickling an instance.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
@@ -59,7 +62,39 @@ def create_markdown() -> MarkdownIt:
     md.use(headings_plugin)
     md.use(code_plugin)
     md.use(lines_plugin)
+    _bound_label_scans(md)
     return md
+
+
+# markdown-it's link, image and inline footnote rules look for the "]" that closes a "[" by
+# reading on to the end of the paragraph: a paragraph of thousands of "[" that never close
+# took minutes. Each failed look is charged the text it may have read; past this many
+# characters in one paragraph, the rest of its "[" are plain text. A real paragraph is
+# charged a few thousand.
+MAX_LABEL_SCAN = 20_000_000
+_LABEL_START = {"link": "[", "image": "![", "footnote_inline": "^["}
+
+
+def _bound_label_scans(md: MarkdownIt) -> None:
+    rules = {rule.name: rule.fn for rule in md.inline.ruler.__rules__}
+    for name, start in _LABEL_START.items():
+        if name in rules:
+            md.inline.ruler.at(name, _bounded(rules[name], start))
+
+
+def _bounded(rule: Callable[[StateInline, bool], bool], start: str) -> Callable[..., bool]:
+    def bounded(state: StateInline, silent: bool) -> bool:
+        if not state.src.startswith(start, state.pos):
+            return False
+        spent: int = getattr(state, "_label_scan", 0)
+        if spent > MAX_LABEL_SCAN:
+            return False
+        if rule(state, silent):
+            return True
+        state._label_scan = spent + state.posMax - state.pos  # type: ignore[attr-defined]
+        return False
+
+    return bounded
 
 
 def _fast_linkify_pretest(md: MarkdownIt) -> None:

@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from generator.markdown import factory
 from generator.markdown.factory import MAX_NESTING, create_markdown
 
 FRAGMENTS = [
@@ -102,3 +103,24 @@ def test_markdown_instances_are_independent_per_document() -> None:
     second = md.render("# A\n")
     assert 'id="a-1"' in first
     assert 'id="a-1"' not in second
+
+
+@pytest.mark.parametrize("opener", ["[[", "![[", "[[a|", "^[", "- ["])
+def test_markdown_thousands_of_unclosed_brackets_stay_text(opener: str) -> None:
+    # Each "[" used to be read on to the end of the paragraph: minutes for a few hundred KB.
+    html = create_markdown().render(opener * 20_000 + " [real](https://example.org)")
+    assert html.count("[") >= 20_000
+    assert ">real</a>" not in html  # past the paragraph's allowance, the last "[" is text too
+
+
+def test_markdown_links_after_a_few_stray_brackets_still_work() -> None:
+    html = create_markdown().render("[1] [2] [[3] " * 50 + "[real](https://example.org)")
+    assert '<a href="https://example.org">real</a>' in html
+
+
+def test_markdown_the_bracket_allowance_is_per_paragraph(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(factory, "MAX_LABEL_SCAN", 1_000)
+    text = "[" * 300 + " [a](https://a.example)\n\n[b](https://b.example)"
+    html = create_markdown().render(text)
+    assert ">a</a>" not in html
+    assert '<a href="https://b.example">b</a>' in html
