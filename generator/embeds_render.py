@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from generator.resolve import NoteInfo
 
 MAX_EMBED_DEPTH = 8
+# Notes that embed the next one ten times, eight deep, would show 10**8 embeds on one page:
+# past either limit a page shows links instead.
+MAX_EMBEDS_PER_PAGE = 1000
+MAX_EMBEDDED_CHARS = 20_000_000  # of HTML, all the embeds of one page together
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".bmp", ".ico"}
 AUDIO_EXT = {".mp3", ".wav", ".ogg", ".m4a", ".flac", ".webm", ".3gp"}
 VIDEO_EXT = {".mp4", ".mov", ".mkv", ".ogv"}
@@ -49,6 +53,8 @@ class PageHooks:
     page_path: str
     stack: list[tuple[str, str]] = field(default_factory=list)  # (note path, fragment) embeds
     exercise_ids: list[str] = field(default_factory=list)
+    embedded: int = 0  # note embeds shown on the page so far
+    embedded_chars: int = 0  # and their HTML
 
     @property
     def page_url(self) -> str:
@@ -135,16 +141,33 @@ class PageHooks:
             )
             return _notice(f"Embeds nested deeper than {MAX_EMBED_DEPTH} levels are not shown.")
         info = self.context.notes[path]
+        href = relative(self.page_url, info.url)
+        title = escape(info.title + (f" › {fragment.lstrip('^')}" if fragment else ""))
+        if self.embedded >= MAX_EMBEDS_PER_PAGE or self.embedded_chars > MAX_EMBEDDED_CHARS:
+            if self.embedded <= MAX_EMBEDS_PER_PAGE:  # said once per page
+                self.embedded = MAX_EMBEDS_PER_PAGE + 1
+                self._note_problem(
+                    "embed.too-many",
+                    line,
+                    f"the page of {self.page_path} shows more than {MAX_EMBEDS_PER_PAGE} embeds "
+                    "or 20 MB of embedded text (embeds of notes that embed others multiply); "
+                    "the rest are shown as links",
+                    "embed fewer notes, or link to them with [[…]] instead of ![[…]]",
+                )
+            return _notice(
+                f'Not shown here (too many embeds on this page): <a class="internal" '
+                f'href="{escape(href)}">{title}</a>'
+            )
         tokens = self._embedded_tokens(info, fragment)
         if tokens is None:
             return _notice(f"“{escape(fragment)}” was not found in {escape(info.title)}.")
+        self.embedded += 1
         self.stack.append(key)
         try:
             body = self._render(tokens, path)
         finally:
             self.stack.pop()
-        href = relative(self.page_url, info.url)
-        title = escape(info.title + (f" › {fragment.lstrip('^')}" if fragment else ""))
+        self.embedded_chars += len(body)
         return (
             f'<div class="embed" data-embed="{escape(info.url)}">'
             f'<div class="embed-title"><a class="internal" href="{escape(href)}">{title}</a></div>'
@@ -155,16 +178,14 @@ class PageHooks:
 
     # helpers ---------------------------------------------------------------------------
 
-    def _note_problem(self, code: str, line: int, message: str) -> None:
-        self.context.diagnostics.append(
-            warning(
-                self.current,
-                line,
-                code,
-                message,
-                "remove one embed of the cycle, or link with [[…]] instead of ![[…]]",
-            )
-        )
+    def _note_problem(
+        self,
+        code: str,
+        line: int,
+        message: str,
+        hint: str = "remove one embed of the cycle, or link with [[…]] instead of ![[…]]",
+    ) -> None:
+        self.context.diagnostics.append(warning(self.current, line, code, message, hint))
 
     def _embedded_tokens(self, info: NoteInfo, fragment: str) -> list[Token] | None:
         from generator.resolve import find_heading

@@ -118,6 +118,33 @@ def test_resolve_embed_cycle_is_cut_with_a_diagnostic_and_a_notice(
     assert "Embed cycle cut here" in resolved.notes["A.md"].html
 
 
+def test_resolve_embeds_nested_past_eight_levels_are_cut_with_a_notice(
+    make_vault: VaultFactory,
+) -> None:
+    chain = {f"N{i}.md": f"Level {i}.\n\n![[N{i + 1}]]\n" for i in range(12)}
+    resolved = resolve(make_vault({**chain, "N12.md": "Level 12.\n"}))
+    page = resolved.notes["N0.md"].html
+    assert "Level 8." in page and "Level 9." not in page
+    assert "Embeds nested deeper than 8 levels are not shown." in page
+    assert ("embed.depth", "N8.md", 3) in codes(resolved)
+
+
+def test_resolve_embeds_multiplying_through_notes_stop_at_a_thousand_a_page(
+    make_vault: VaultFactory,
+) -> None:
+    # Each note embeds the next twelve times: 12**4 = 20,736 embeds on N0's page uncut.
+    fan = {f"N{i}.md": f"# N{i}\n\n" + f"![[N{i + 1}]]\n\n" * 12 for i in range(4)}
+    resolved = resolve(make_vault({**fan, "N4.md": "Leaf text.\n"}))
+    page = resolved.notes["N0.md"].html
+    assert page.count('<div class="embed" data-embed=') == 1000
+    assert "Not shown here (too many embeds on this page)" in page
+    assert 'href="../n4/">N4</a>' in page  # what is not shown is a link
+    problems = [d for d in resolved.diagnostics if d.code == "embed.too-many"]
+    assert problems and all("more than 1000 embeds" in d.message for d in problems)
+    few = resolve(make_vault({"A.md": "![[B]]\n" * 50, "B.md": "b\n"}))
+    assert "embed.too-many" not in {d.code for d in few.diagnostics}
+
+
 def test_resolve_self_section_embed_is_cut(make_vault: VaultFactory) -> None:
     root = make_vault({"A.md": "# Top\n\n![[A#Top]]\n"})
     resolved = resolve(root)
