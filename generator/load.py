@@ -40,6 +40,16 @@ def load_vault(root: Path, *, skip: Iterable[Path] = ()) -> tuple[Vault, list[Di
             if found is not None:
                 vault.files[rel] = found
     vault.files = dict(sorted(vault.files.items()))
+    if not vault.notes:
+        diagnostics.append(
+            warning(
+                "",
+                0,
+                "vault.empty",
+                "this folder holds no notes (.md files), so the site has only its own pages",
+                "point coursegen at the folder that holds your notes",
+            )
+        )
     return vault, diagnostics
 
 

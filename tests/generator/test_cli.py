@@ -174,3 +174,14 @@ def test_cli_build_with_its_cache_folder_blocked_still_builds(
     assert "cannot save the build cache in '.coursegen-cache'" in result.output
     assert (tmp_path / "out" / "lesson" / "index.html").is_file()
     assert "0 errors, 0 warnings" in result.output
+
+
+def test_cli_build_of_a_folder_without_notes_warns(tmp_path: Path) -> None:
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    (folder / "cat.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    result = runner.invoke(app, ["build", str(folder), "-o", str(tmp_path / "out"), "--no-cache"])
+    assert result.exit_code == 0
+    expected = f"{folder.as_posix()}/: warning: vault.empty: this folder holds no notes"
+    assert expected in result.output
+    assert (tmp_path / "out" / "cat.png").is_file()
