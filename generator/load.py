@@ -40,17 +40,23 @@ def load_vault(root: Path, *, skip: Iterable[Path] = ()) -> tuple[Vault, list[Di
             if found is not None:
                 vault.files[rel] = found
     vault.files = dict(sorted(vault.files.items()))
-    if not vault.notes:
-        diagnostics.append(
-            warning(
-                "",
-                0,
-                "vault.empty",
-                "this folder holds no notes (.md files), so the site has only its own pages",
-                "point coursegen at the folder that holds your notes",
-            )
-        )
+    diagnostics.extend(vault_problems(vault))
     return vault, diagnostics
+
+
+def vault_problems(vault: Vault) -> list[Diagnostic]:
+    """What is wrong with the vault as a whole (its diagnostics have no file)."""
+    if vault.notes:
+        return []
+    return [
+        warning(
+            "",
+            0,
+            "vault.empty",
+            "this folder holds no notes (.md files), so the site has only its own pages",
+            "point coursegen at the folder that holds your notes",
+        )
+    ]
 
 
 def _skipped(dirname: str) -> bool:

@@ -25,7 +25,7 @@ from generator.dev.resolver import Change, IncrementalResolver
 from generator.dev.searcher import BackgroundSearch
 from generator.dev.writer import write_files
 from generator.diagnostics import Diagnostic
-from generator.load import _read, _skipped, load_vault
+from generator.load import _read, _skipped, load_vault, vault_problems
 from generator.model import Note, ResolvedVault, Vault, normalise_path
 from generator.options import BuildOptions, written_folders
 from generator.parse import ParseCache, ParsedNote, parse_notes
@@ -219,6 +219,9 @@ class IncrementalBuilder:
                 self._attachments = None
         if added:
             self.vault.files = dict(sorted(self.vault.files.items()))
+        self.load_problems.pop("", None)  # the vault's own, once more
+        if whole := vault_problems(self.vault):
+            self.load_problems[""] = whole
         self.parsed.update(parse_notes(changed_notes, self.cache))
         return sorted(rels), False
 

@@ -124,3 +124,19 @@ def test_a_note_in_a_new_top_level_folder_updates_the_404_page(
     page = (builder.options.out / "404.html").read_text(encoding="utf-8")
     assert page == (fresh / "404.html").read_text(encoding="utf-8")
     assert "guides" in page
+
+
+def test_the_first_note_added_ends_the_empty_vault_warning(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    vault = make_vault({"pic.png": b"\x89PNG\r\n\x1a\n"})
+    dev = IncrementalBuilder(
+        BuildOptions(vault=vault, out=tmp_path / "site", cache_dir=None), background_search=False
+    )
+    dev.full_build()
+    assert [d.code for d in dev.diagnostics] == ["vault.empty"]
+    edit(dev, "First.md", "# First\n")
+    assert dev.diagnostics == []
+    edit(dev, "First.md", None)
+    assert [d.code for d in dev.diagnostics] == ["vault.empty"]
+    dev.close()
