@@ -45,6 +45,41 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+def _site_url(value: str | None) -> str | None:
+    """``--base-url``: where the site will be served, an absolute http(s) address."""
+    if value is not None and not _absolute_http(value):
+        raise typer.BadParameter(
+            f"{value!r} is not an absolute http:// or https:// address; write it like "
+            "https://example.org/course/"
+        )
+    return value
+
+
+def _api_url(value: str | None) -> str | None:
+    """``--api-base``: "" (the site's own server), a path on it, or an absolute http(s) address."""
+    if value is None or value == "" or (value.startswith("/") and not value.startswith("//")):
+        return value
+    if not _absolute_http(value):
+        raise typer.BadParameter(
+            f"{value!r} is not an http:// or https:// address; write it like "
+            'http://127.0.0.1:8000, or "" for the site\'s own server'
+        )
+    return value
+
+
+def _absolute_http(value: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not any(
+        c.isspace() for c in value
+    )
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"coursegen {__version__}")
@@ -78,11 +113,16 @@ def build(
     out: OutOpt = Path("site"),
     strict: Annotated[bool, typer.Option(help="Fail (exit 1) on warnings too.")] = False,
     base_url: Annotated[
-        str | None, typer.Option(help="Absolute URL the site is served at (for sitemap.xml).")
+        str | None,
+        typer.Option(
+            help="Absolute URL the site is served at (for sitemap.xml).", callback=_site_url
+        ),
     ] = None,
     api_base: Annotated[
         str | None,
-        typer.Option(help='Where try-it panels send requests; "" means same origin.'),
+        typer.Option(
+            help='Where try-it panels send requests; "" means same origin.', callback=_api_url
+        ),
     ] = None,
     cache: Annotated[bool, typer.Option(help="Reuse parsed notes from .coursegen-cache.")] = True,
 ) -> None:

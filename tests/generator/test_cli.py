@@ -185,3 +185,39 @@ def test_cli_build_of_a_folder_without_notes_warns(tmp_path: Path) -> None:
     expected = f"{folder.as_posix()}/: warning: vault.empty: this folder holds no notes"
     assert expected in result.output
     assert (tmp_path / "out" / "cat.png").is_file()
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--base-url", "not a url"),
+        ("--base-url", "http://[::1/"),
+        ("--base-url", "https://example.org/my course/"),
+        ("--base-url", "/course/"),
+        ("--api-base", "localhost:8000"),
+        ("--api-base", "http://127.0.0.1:port"),
+    ],
+)
+def test_cli_build_refuses_an_address_it_cannot_use(
+    make_vault: VaultFactory, tmp_path: Path, option: str, value: str
+) -> None:
+    vault = make_vault(TWO_NOTES)
+    result = runner.invoke(app, ["build", str(vault), "-o", str(tmp_path / "o"), option, value])
+    assert result.exit_code == 2
+    said = " ".join(result.output.replace("│", " ").split())  # the words, out of their box
+    assert "http:// or https:// address" in said and repr(value) in said
+    assert "Traceback" not in result.output and not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--base-url", "https://example.org/course/"), ("--api-base", ""), ("--api-base", "/api")],
+)
+def test_cli_build_takes_the_addresses_it_can_use(
+    make_vault: VaultFactory, tmp_path: Path, option: str, value: str
+) -> None:
+    vault = make_vault(TWO_NOTES)
+    out = tmp_path / "o"
+    result = runner.invoke(app, ["build", str(vault), "-o", str(out), "--no-cache", option, value])
+    assert result.exit_code == 0, result.output
+    assert (out / "index.html").is_file()
