@@ -47,7 +47,9 @@ class OutputFormat(StrEnum):
 
 def _site_url(value: str | None) -> str | None:
     """``--base-url``: where the site will be served, an absolute http(s) address."""
-    if value is not None and not _absolute_http(value):
+    from generator.urls import absolute_http
+
+    if value is not None and not absolute_http(value):
         raise typer.BadParameter(
             f"{value!r} is not an absolute http:// or https:// address; write it like "
             "https://example.org/course/"
@@ -57,27 +59,14 @@ def _site_url(value: str | None) -> str | None:
 
 def _api_url(value: str | None) -> str | None:
     """``--api-base``: "" (the site's own server), a path on it, or an absolute http(s) address."""
-    if value is None or value == "" or (value.startswith("/") and not value.startswith("//")):
-        return value
-    if not _absolute_http(value):
+    from generator.urls import usable_api_base
+
+    if value is not None and not usable_api_base(value):
         raise typer.BadParameter(
             f"{value!r} is not an http:// or https:// address; write it like "
             'http://127.0.0.1:8000, or "" for the site\'s own server'
         )
     return value
-
-
-def _absolute_http(value: str) -> bool:
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises on a port that is not a number
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and not any(
-        c.isspace() for c in value
-    )
 
 
 def _version(value: bool) -> None:

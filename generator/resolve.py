@@ -26,7 +26,7 @@ from generator.model import (
 )
 from generator.parse import LinkFact, ParseCache, ParsedNote
 from generator.slugs import slug_for_path, slugify, unique_slug
-from generator.urls import file_url, page_url
+from generator.urls import file_url, page_url, usable_api_base
 from generator.workers import Body, render_bodies
 
 HOME_NAMES = ("index.md", "home.md", "readme.md")
@@ -84,6 +84,23 @@ def course_config(
     return config
 
 
+def config_problems(home: str | None, config: CourseConfig) -> list[Diagnostic]:
+    """A course setting from the home note that cannot work, with what is used instead."""
+    if home is None or usable_api_base(config.api_base):
+        return []
+    wrong, config.api_base = config.api_base, ""
+    return [
+        warning(
+            home,
+            1,
+            "frontmatter.api-base",
+            f"api_base {wrong!r} is not an http:// or https:// address; try-its send their "
+            "requests to the site's own server instead",
+            "write it like http://127.0.0.1:8000",
+        )
+    ]
+
+
 def resolve_vault(
     vault: Vault,
     parsed: dict[str, ParsedNote],
@@ -103,6 +120,7 @@ def resolve_vault(
         diagnostics.extend(item.diagnostics)
     home = find_home(vault)
     config = course_config(parsed.get(home) if home else None, vault, overrides)
+    diagnostics.extend(config_problems(home, config))
     infos = _note_infos(vault, parsed, home, diagnostics)
     published = {p: info for p, info in infos.items() if info.published}
     attachments = site_attachments(vault, infos, diagnostics)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 
 def depth(url: str) -> int:
@@ -25,3 +25,25 @@ def page_url(slug: str) -> str:
 def file_url(path: str) -> str:
     """Site-root-relative URL of an attachment, which keeps its vault path."""
     return quote(path)
+
+
+def absolute_http(value: str) -> bool:
+    """Whether ``value`` is an absolute http(s) address a browser can use."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and not any(c.isspace() for c in value)
+    )
+
+
+def usable_api_base(value: str) -> bool:
+    """Whether try-its can send requests to ``value``: "" (the site's own server), a path on
+    it, or an absolute http(s) address."""
+    return value == "" or (value.startswith("/") and not value.startswith("//")) or (
+        absolute_http(value)
+    )

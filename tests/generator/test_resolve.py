@@ -327,3 +327,17 @@ def test_a_note_claiming_the_home_address_never_takes_the_home_page(
     assert resolved.notes["index.md"].url == ""
     assert resolved.notes["About.md"].url == "index-2/"
     assert ("slug.collision", "About.md", 1) in codes(resolved)
+
+
+def test_a_home_note_api_base_that_cannot_work_is_reported_and_not_used(
+    make_vault: VaultFactory,
+) -> None:
+    root = make_vault(
+        {"index.md": "---\napi_base: localhost:8000\n---\n# Course\n", "A.md": "# A\n"}
+    )
+    resolved = resolve(root)
+    assert ("frontmatter.api-base", "index.md", 1) in codes(resolved)
+    assert resolved.config.api_base == ""
+    fine = resolve(make_vault({"index.md": "---\napi_base: http://127.0.0.1:9000/\n---\n# C\n"}))
+    assert fine.config.api_base == "http://127.0.0.1:9000"
+    assert "frontmatter.api-base" not in [d.code for d in fine.diagnostics]
