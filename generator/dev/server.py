@@ -55,16 +55,21 @@ class DevRequestHandler(SimpleHTTPRequestHandler):
         self._serve(head=True)
 
     def _serve(self, *, head: bool) -> None:
-        url_path = unquote(urlsplit(self.path).path)
+        raw_path = urlsplit(self.path).path
+        url_path = unquote(raw_path)
         root = self.server.root
-        target = (root / url_path.lstrip("/")).resolve()
         status = HTTPStatus.OK
+        try:
+            target = (root / url_path.lstrip("/")).resolve()
+        except (ValueError, OSError):  # a NUL byte, a loop of links: nothing to serve there
+            target = root / "__missing__"
         if not target.is_relative_to(root):
             target = root / "__missing__"
         if target.is_dir():
             if not url_path.endswith("/"):
                 self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-                self.send_header("Location", url_path + "/")
+                # The path as it came (still quoted), on this server: "//host" is not a page.
+                self.send_header("Location", "/" + raw_path.lstrip("/") + "/")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return

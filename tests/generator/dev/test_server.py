@@ -72,6 +72,28 @@ def test_server_path_outside_site_not_served(session: DevSession) -> None:
     assert status == 404
 
 
+def test_server_nul_byte_in_a_path_is_a_404_not_a_dropped_connection(
+    session: DevSession,
+) -> None:
+    status, kind, _body = fetch(f"http://127.0.0.1:{session.port}/lesson/%00")
+    assert status == 404 and kind.startswith("text/html")
+
+
+def raw_get(port: int, path: str) -> bytes:
+    """The response head to a request for ``path`` exactly as written (no client cleaning)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        return conn.recv(4096)
+
+
+def test_server_folder_redirect_stays_on_this_server_and_quoted(session: DevSession) -> None:
+    head = raw_get(session.port, "//lesson")
+    assert b"301" in head.split(b"\r\n")[0] and b"\r\nLocation: /lesson/\r\n" in head
+    (session.out / "two words").mkdir()
+    head = raw_get(session.port, "/two%20words")
+    assert b"\r\nLocation: /two%20words/\r\n" in head
+
+
 def test_server_sse_sends_reload_after_change(session: DevSession) -> None:
     lines: list[str] = []
     connected = threading.Event()
