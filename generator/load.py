@@ -66,15 +66,16 @@ def _skipped(dirname: str) -> bool:
 def _read(root: Path, path: Path, rel: str, diagnostics: list[Diagnostic]) -> SourceFile | None:
     try:
         if path.is_symlink():
-            target = path.resolve()
-            if not target.exists():
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError):  # nothing there, or links that lead back round
                 diagnostics.append(
                     warning(
                         rel,
                         0,
                         "load.broken-symlink",
-                        f"symlink points to {os.readlink(path)!r}, which does not exist, and "
-                        "was skipped",
+                        f"symlink points to {os.readlink(path)!r}, which does not exist or "
+                        "leads back to itself, and was skipped",
                         "fix or remove the link",
                     )
                 )

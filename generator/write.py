@@ -23,7 +23,7 @@ def check_output_folder(out: Path, vault: Path | None = None) -> None:
     if vault is not None and vault.resolve().is_relative_to(out.resolve()):
         raise OutputError(
             f"The vault '{vault}' is inside the output folder '{out}', which a build replaces "
-            "whole. Choose an output folder outside the vault with -o."
+            "whole. Choose an output folder that does not hold the vault, with -o."
         )
     if not out.exists():
         return

@@ -279,10 +279,12 @@ def test_load_skips_pipes_and_broken_symlinks_with_a_warning(make_vault: VaultFa
     root = make_vault({"A.md": "a"})
     os.mkfifo(root / "Pipe.md")  # reading it would wait for a writer for ever
     (root / "Gone.md").symlink_to(root / "Deleted.md")
+    (root / "Loop.md").symlink_to(root / "Loop.md")  # leads back to itself
     vault, problems = load_vault(root)
     assert list(vault.files) == ["A.md"]
     assert [(p.code, p.file, p.severity) for p in problems] == [
         ("load.broken-symlink", "Gone.md", "warning"),
+        ("load.broken-symlink", "Loop.md", "warning"),
         ("load.not-a-file", "Pipe.md", "warning"),
     ]
     assert "Deleted.md" in problems[0].message
