@@ -85,6 +85,7 @@ def read_frontmatter(path: str, text: str) -> Frontmatter:
         return result
     try:
         result.data = _Plain().mapping(loaded)
+        result.diagnostics.extend(_wrong_types(path, result.data, lines[1:end]))
     except _TooBig:
         result.diagnostics.append(
             error(
@@ -97,6 +98,83 @@ def read_frontmatter(path: str, text: str) -> Frontmatter:
             )
         )
     return result
+
+
+# The fields the build reads, and what each must be: a value of another kind is left out.
+_SCALAR = (str, int, float)
+_FIELDS: dict[str, tuple[str, tuple[type, ...]]] = {
+    "title": ("text", _SCALAR),
+    "description": ("text", _SCALAR),
+    "permalink": ("text", (str,)),
+    "order": ("a number", (int, float)),
+    "aliases": ("a list of names", (list, *_SCALAR)),
+    "tags": ("a list of tags", (list, str)),
+    "cssclasses": ("a list of class names", (list, str)),
+    "publish": ("true or false", (bool,)),
+    "draft": ("true or false", (bool,)),
+}
+
+
+def _wrong_types(path: str, data: dict[str, Any], lines: list[str]) -> list[Diagnostic]:
+    """A warning for each field the build reads whose value is of the wrong kind; the value
+    is left out (``publish`` and ``draft`` keep theirs: only "false"/"true" say anything)."""
+    problems: list[Diagnostic] = []
+    for key, (expected, kinds) in _FIELDS.items():
+        value = data.get(key)
+        if value is None:
+            continue
+        wrong = (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds)
+        if isinstance(value, list) and not wrong:
+            wrong = any(isinstance(item, dict | list) for item in value)
+        if key in ("publish", "draft") and str(value).lower() in ("true", "false"):
+            wrong = False
+        if not wrong:
+            continue
+        line = next(
+            (n for n, text in enumerate(lines, start=2) if text.startswith(f"{key}:")), 2
+        )
+        if key == "publish":
+            outcome = "the note is published"
+        elif key == "draft":
+            outcome = "the note is not a draft"
+        else:
+            del data[key]
+            outcome = "it is read as not set"
+        problems.append(
+            warning(
+                path,
+                line,
+                "frontmatter.type",
+                f"'{key}' should be {expected}, not {_kind(value, list in kinds)}; {outcome}",
+                f"write it like {_EXAMPLES[key]}",
+            )
+        )
+    return problems
+
+
+_EXAMPLES = {
+    "title": "title: My lesson",
+    "description": "description: One sentence about the note",
+    "permalink": "permalink: lessons/first",
+    "order": "order: 3",
+    "aliases": "aliases: [Other name, Short name]",
+    "tags": "tags: [python, api/http]",
+    "cssclasses": "cssclasses: [wide]",
+    "publish": "publish: false",
+    "draft": "draft: true",
+}
+
+
+def _kind(value: Any, lists_allowed: bool) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list holding lists or mappings" if lists_allowed else "a list"
+    if isinstance(value, int | float):
+        return "a number"
+    return f"the text {str(value)!r}"
 
 
 MAX_VALUES = 10_000  # values in one note's frontmatter, anchors expanded ("billion laughs")

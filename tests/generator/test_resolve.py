@@ -343,3 +343,33 @@ def test_a_home_note_api_base_that_cannot_work_is_reported_and_not_used(
     fine = resolve(make_vault({"index.md": "---\napi_base: http://127.0.0.1:9000/\n---\n# C\n"}))
     assert fine.config.api_base == "http://127.0.0.1:9000"
     assert "frontmatter.api-base" not in [d.code for d in fine.diagnostics]
+
+
+def test_frontmatter_fields_of_the_wrong_kind_are_warned_about_and_left_out(
+    make_vault: VaultFactory,
+) -> None:
+    root = make_vault(
+        {
+            "A.md": (
+                "---\ntitle: [1, 2]\naliases: {a: b}\ntags: [ok, [nested]]\norder: soon\n"
+                'publish: "no"\ncssclasses: [wide]\n---\n# A\n'
+            ),
+            "B.md": "See [[A]].\n",
+        }
+    )
+    resolved = resolve(root)
+    found = {
+        (d.line, d.message.split(";")[0])
+        for d in resolved.diagnostics
+        if d.code == "frontmatter.type" and d.file == "A.md"
+    }
+    assert found == {
+        (2, "'title' should be text, not a list"),
+        (3, "'aliases' should be a list of names, not a mapping"),
+        (4, "'tags' should be a list of tags, not a list holding lists or mappings"),
+        (5, "'order' should be a number, not the text 'soon'"),
+        (6, "'publish' should be true or false, not the text 'no'"),
+    }
+    note = resolved.notes["A.md"]
+    assert note.title == "A" and note.tags == [] and note.cssclasses == ["wide"]
+    assert note.frontmatter.get("aliases") is None  # no alias "{'a': 'b'}"
