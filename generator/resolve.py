@@ -312,7 +312,12 @@ def site_attachments(
     attachments: dict[str, str] = {}
     for item in vault.attachments:
         first, slash, _ = item.path.partition("/")
-        reserved = item.path in RESERVED_FILES or (slash and first in _WHOLE_FOLDERS)
+        # The search index's files have all sorts of names; a tag page is always index.html.
+        reserved = (
+            item.path in RESERVED_FILES
+            or (slash and first == "pagefind")
+            or (slash and first == "tags" and item.path.endswith("/index.html"))
+        )
         if reserved or item.path in pages:
             owner = (
                 RESERVED_FOLDERS.get(first, "the site's own file")

@@ -164,6 +164,8 @@ def test_notes_and_files_at_the_sites_own_addresses_move_aside_with_a_warning(
             "concepts/pic.png": b"\x89PNG\r\n\x1a\n",
             "content-index.json": "{}",
             "graph/index.html": "<p>mine</p>",
+            "tags/icon.png": b"\x89PNG icon",  # beside the tag pages, taking none of them
+            "pagefind/pagefind.js": "mine",
         }
     )
     out = tmp_path / "site"
@@ -174,6 +176,7 @@ def test_notes_and_files_at_the_sites_own_addresses_move_aside_with_a_warning(
         ("slug.reserved", "Tags/Python.md"),
         ("attachment.collision", "content-index.json"),
         ("attachment.collision", "graph/index.html"),
+        ("attachment.collision", "pagefind/pagefind.js"),
         ("link.unresolved", "concepts/Idea.md"),  # the json file is not in the site
     } <= found
 
@@ -190,6 +193,9 @@ def test_notes_and_files_at_the_sites_own_addresses_move_aside_with_a_warning(
     assert "What the tag means." in (out / "tags-2/python/index.html").read_text(encoding="utf-8")
     assert title("concepts/idea/index.html") == "Idea"  # a note in concepts/ keeps its address
     assert (out / "concepts" / "pic.png").read_bytes() == b"\x89PNG\r\n\x1a\n"
+    assert (out / "tags" / "icon.png").read_bytes() == b"\x89PNG icon"
+    assert (out / "pagefind" / "pagefind.js").read_text(encoding="utf-8") != "mine"
+    assert "tags/icon.png" not in {d.file for d in result.diagnostics}
 
 
 def _busy_vault(count: int) -> dict[str, str | bytes]:
