@@ -55,6 +55,7 @@ class PageHooks:
     exercise_ids: list[str] = field(default_factory=list)
     embedded: int = 0  # note embeds shown on the page so far
     embedded_chars: int = 0  # and their HTML
+    cut: bool = False  # whether embeds past those limits were shown as links (said once)
 
     @property
     def page_url(self) -> str:
@@ -144,8 +145,8 @@ class PageHooks:
         href = relative(self.page_url, info.url)
         title = escape(info.title + (f" › {fragment.lstrip('^')}" if fragment else ""))
         if self.embedded >= MAX_EMBEDS_PER_PAGE or self.embedded_chars > MAX_EMBEDDED_CHARS:
-            if self.embedded <= MAX_EMBEDS_PER_PAGE:  # said once per page
-                self.embedded = MAX_EMBEDS_PER_PAGE + 1
+            if not self.cut:
+                self.cut = True
                 self._note_problem(
                     "embed.too-many",
                     line,

@@ -29,7 +29,7 @@ from generator.load import load_vault
 from generator.model import Vault
 from generator.options import BuildOptions, UpToDate, manifest_path, settings, written_folders
 from generator.version import CODE_VERSION, theme_fingerprint
-from generator.write import check_output_folder
+from generator.write import check_output_folder, write_pickle
 
 if TYPE_CHECKING:
     from generator.build import BuildResult
@@ -127,16 +127,9 @@ def write_manifest(
     for rel in written:
         stat = os.stat(out / rel)
         files[rel] = (stat.st_size, stat.st_mtime_ns)
-    manifest = Manifest(inputs, files, pages, notes, diagnostics)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tmp.open("wb") as handle:
-            pickle.dump(manifest, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:  # no manifest: the next build is a full one (the cache says why)
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    # Without a manifest the next build is a full one; the parse cache says why it failed.
+    with contextlib.suppress(OSError):
+        write_pickle(path, Manifest(inputs, files, pages, notes, diagnostics))
 
 
 def forget(path: Path) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import pickle
 import re
 import sys
@@ -21,6 +19,7 @@ from generator.frontmatter import read_frontmatter
 from generator.markdown.wikilinks import split_link
 from generator.model import Heading, SourceFile
 from generator.version import CODE_VERSION
+from generator.write import write_pickle
 
 CACHE_FORMAT = 3
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -101,8 +100,6 @@ class LazyTokens(list[Token]):
 
     def __bool__(self) -> bool:
         return not self._loaded or super().__len__() > 0
-
-
 
 
 def content_digest(data: bytes) -> str:
@@ -372,26 +369,17 @@ class ParseCache:
         # Tokens are large and quick to remake; the cache keeps facts, source and HTML.
         entries = {d: replace(p, tokens=[]) for d, p in self.entries.items() if d in keep}
         html = {k: v for k, v in self.html.items() if k[0] in keep}
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+        stored = {
+            "format": CACHE_FORMAT,
+            "version": CODE_VERSION,
+            "entries": entries,
+            "html": html,
+            "search": self.search,
+            "pages": self.pages,
+        }
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with tmp.open("wb") as handle:
-                pickle.dump(
-                    {
-                        "format": CACHE_FORMAT,
-                        "version": CODE_VERSION,
-                        "entries": entries,
-                        "html": html,
-                        "search": self.search,
-                        "pages": self.pages,
-                    },
-                    handle,
-                    protocol=pickle.HIGHEST_PROTOCOL,
-                )
-            os.replace(tmp, self.path)
+            write_pickle(self.path, stored)
         except OSError as exc:  # the cache only saves time: the build itself is fine
-            with contextlib.suppress(OSError):
-                tmp.unlink()
             print(
                 f"warning: cannot save the build cache in '{self.path.parent}': {exc.strerror}; "
                 "the next build will parse every note again (remove or rename what is in "

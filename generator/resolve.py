@@ -75,7 +75,9 @@ def course_config(
     if isinstance(data.get("course_title"), str):
         config.title = data["course_title"]
     if isinstance(data.get("api_base"), str):
-        config.api_base = data["api_base"].rstrip("/")
+        # One that cannot work (see config_problems): the site's own server instead.
+        usable = usable_api_base(data["api_base"])
+        config.api_base = data["api_base"].rstrip("/") if usable else ""
     if isinstance(data.get("openapi"), str):
         config.openapi = data["openapi"]
     for key, value in (overrides or {}).items():
@@ -84,17 +86,18 @@ def course_config(
     return config
 
 
-def config_problems(home: str | None, config: CourseConfig) -> list[Diagnostic]:
-    """A course setting from the home note that cannot work, with what is used instead."""
-    if home is None or usable_api_base(config.api_base):
+def config_problems(home: str | None, parsed: dict[str, ParsedNote]) -> list[Diagnostic]:
+    """A course setting in the home note that cannot work (:func:`course_config` leaves it
+    out), with what is used instead."""
+    value = parsed[home].frontmatter.get("api_base") if home in parsed else None
+    if home is None or not isinstance(value, str) or usable_api_base(value):
         return []
-    wrong, config.api_base = config.api_base, ""
     return [
         warning(
             home,
             1,
             "frontmatter.api-base",
-            f"api_base {wrong!r} is not an http:// or https:// address; try-its send their "
+            f"api_base {value!r} is not an http:// or https:// address; try-its send their "
             "requests to the site's own server instead",
             "write it like http://127.0.0.1:8000",
         )
@@ -120,7 +123,7 @@ def resolve_vault(
         diagnostics.extend(item.diagnostics)
     home = find_home(vault)
     config = course_config(parsed.get(home) if home else None, vault, overrides)
-    diagnostics.extend(config_problems(home, config))
+    diagnostics.extend(config_problems(home, parsed))
     infos = _note_infos(vault, parsed, home, diagnostics)
     published = {p: info for p, info in infos.items() if info.published}
     attachments = site_attachments(vault, infos, diagnostics)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pickle
 import shutil
 import subprocess
 import tempfile
@@ -135,6 +137,21 @@ def remove_soon(folder: Path) -> None:
         )
     except (OSError, subprocess.CalledProcessError):
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_pickle(path: Path, value: object) -> None:
+    """Pickle ``value`` to ``path`` whole or not at all (a temporary file, then a rename);
+    OSError when it cannot be written, with nothing left behind."""
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 def write_changed(

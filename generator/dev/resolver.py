@@ -113,7 +113,7 @@ class IncrementalResolver:
         home = find_home(vault)
         overrides = {"base_url": options.base_url, "api_base": options.api_base}
         config = course_config(parsed.get(home) if home else None, vault, overrides)
-        info_diagnostics: list[Diagnostic] = config_problems(home, config)
+        info_diagnostics: list[Diagnostic] = config_problems(home, parsed)
         infos = _note_infos(vault, parsed, home, info_diagnostics)
         published = {p: info for p, info in infos.items() if info.published}
         attachments = site_attachments(vault, infos, info_diagnostics)
