@@ -53,6 +53,8 @@ class PageHooks:
     page_path: str
     stack: list[tuple[str, str]] = field(default_factory=list)  # (note path, fragment) embeds
     exercise_ids: list[str] = field(default_factory=list)
+    # (id, note, line) of each exercise shown on the page, for the vault-wide id check
+    exercise_sites: list[tuple[str, str, int]] = field(default_factory=list)
     embedded: int = 0  # note embeds shown on the page so far
     embedded_chars: int = 0  # and their HTML
     cut: bool = False  # whether embeds past those limits were shown as links (said once)

@@ -57,6 +57,7 @@ class ParsedNote:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     source: str = ""  # the normalised note text, to parse again when tokens were not cached
     special: bool = False  # has tryit/exercise/include fences, whose output reads other files
+    panels: bool = False  # has tryit/exercise fences, checked against the API's schema
 
     def __post_init__(self) -> None:
         if not self.tokens and self.source:
@@ -215,6 +216,8 @@ def _collect_facts(parsed: ParsedNote) -> None:
             kind = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
             if kind in ("tryit", "exercise") or "{{#include" in token.content:
                 parsed.special = True
+            if kind in ("tryit", "exercise"):
+                parsed.panels = True
     parsed.text = "\n".join(part for part in text_parts if part)
 
 

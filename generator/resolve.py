@@ -27,6 +27,7 @@ from generator.model import (
 from generator.parse import LinkFact, ParseCache, ParsedNote
 from generator.slugs import slug_for_path, slugify, unique_slug
 from generator.urls import file_url, page_url, usable_api_base
+from generator.vaultwide import api_schema_problems, exercise_id_problems
 from generator.workers import Body, render_bodies
 
 HOME_NAMES = ("index.md", "home.md", "readme.md")
@@ -164,7 +165,7 @@ def resolve_vault(
         html_keys[path] = (info.parsed.digest, info.url, signature)
         cached = cache.get_html(html_keys[path])
         if cached is not None:
-            bodies[path] = Body(cached[0], cached[1], [])  # only try-it notes have exercises
+            bodies[path] = Body(cached[0], cached[1], [], [])  # only try-it notes have exercises
     todo = [path for path in published if path not in bodies]
     fresh = render(context, todo) if todo else {}
     for path, body in fresh.items():
@@ -185,6 +186,10 @@ def resolve_vault(
         notes[path] = make_note(info, links, body.html, note_tags, body.exercise_ids, home)
     for target in backlinks:
         backlinks[target] = sorted(set(backlinks[target]))  # by source, line, then sentence
+    diagnostics.extend(
+        exercise_id_problems(site for body in bodies.values() for site in body.exercise_sites)
+    )
+    diagnostics.extend(api_schema_problems(vault, home, config, notes.values()))
     return ResolvedVault(
         config=config,
         notes=notes,

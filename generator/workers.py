@@ -56,6 +56,7 @@ class Body:
     html: str
     diagnostics: list[Diagnostic]
     exercise_ids: list[str]
+    exercise_sites: list[tuple[str, str, int]]
 
 
 def render_bodies(context: RenderContext, paths: list[str]) -> dict[str, Body]:
@@ -67,7 +68,7 @@ def render_bodies(context: RenderContext, paths: list[str]) -> dict[str, Body]:
         html = hooks.render_note(path)
         found = context.diagnostics[before:]
         del context.diagnostics[before:]
-        bodies[path] = Body(html, found, hooks.exercise_ids)
+        bodies[path] = Body(html, found, hooks.exercise_ids, hooks.exercise_sites)
     return bodies
 
 

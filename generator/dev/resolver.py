@@ -48,6 +48,7 @@ from generator.resolve import (
     find_home,
     site_attachments,
 )
+from generator.vaultwide import api_schema_problems, exercise_id_problems
 
 
 @dataclass
@@ -178,8 +179,17 @@ class IncrementalResolver:
                                                  parsed.items()})
         self.diagnostics.replace("notes", "", info_diagnostics)
         self.diagnostics.replace_group("links", {p: records[p].diagnostics for p in published})
+        self._vaultwide(vault, resolved)
         state.resolved = resolved
         return resolved
+
+    def _vaultwide(self, vault: Vault, resolved: ResolvedVault) -> None:
+        """The checks that span every note, from the records as they are now."""
+        records = self.state.records.values()
+        sites = [site for record in records for site in record.exercise_sites]
+        self.diagnostics.replace("vaultwide", "exercises", exercise_id_problems(sites))
+        self.diagnostics.replace("vaultwide", "api", api_schema_problems(
+            vault, resolved.home, resolved.config, resolved.notes.values()))
 
     # -- fast path -------------------------------------------------------------------------
 
@@ -284,5 +294,6 @@ class IncrementalResolver:
             self.diagnostics.replace("parse", path, parsed[path].diagnostics)
         for path in redo & published.keys():
             self.diagnostics.replace("links", path, records[path].diagnostics)
+        self._vaultwide(vault, resolved)
         state.resolved = resolved
         return resolved, change

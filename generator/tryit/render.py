@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import json
 import re
-import weakref
-from dataclasses import dataclass, field
 from html import escape
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
@@ -24,51 +23,37 @@ if TYPE_CHECKING:
 DEFAULT_API_BASE = "http://127.0.0.1:8000"
 
 
-@dataclass
-class _BuildState:
-    """Facts that span the notes of one build: exercise ids seen, the schema (or its error)."""
-
-    exercises: dict[str, tuple[str, int]] = field(default_factory=dict)
-    schema: ApiSchema | None = None
-    schema_error: str | None = None
-    loaded: bool = False
-
-
-_STATES: dict[int, tuple[weakref.ref[RenderContext], _BuildState]] = {}
-
-
-def _state(context: RenderContext) -> _BuildState:
-    key = id(context)
-    entry = _STATES.get(key)
-    if entry is None or entry[0]() is not context:
-        for stale in [k for k, (ref, _) in _STATES.items() if ref() is None]:
-            del _STATES[stale]
-        entry = (weakref.ref(context), _BuildState())
-        _STATES[key] = entry
-    return entry[1]
-
-
 def openapi_source(context: RenderContext) -> str | None:
     """The course config's ``openapi:`` (a file or URL), or None for the demo API's schema."""
     value = context.openapi
     return value if value and value.strip() else None
 
 
-def _schema(hooks: PageHooks, line: int) -> ApiSchema | None:
-    state = _state(hooks.context)
-    if not state.loaded:
-        state.loaded = True
-        source = openapi_source(hooks.context)
-        try:
-            state.schema = load_schema(source, hooks.context.vault_root)
-        except SchemaError as exc:
-            state.schema_error = str(exc)
-            hooks.context.diagnostics.append(
-                error(hooks.current, line, "tryit.openapi", str(exc),
+def _schema(hooks: PageHooks) -> ApiSchema | None:
+    """The schema panels are checked against; None when it cannot be read, which
+    :func:`schema_problems` reports once for the whole build. ``load_schema`` keeps what it
+    read, so each process reads it once."""
+    try:
+        return load_schema(openapi_source(hooks.context), hooks.context.vault_root)
+    except SchemaError:
+        return None
+
+
+def schema_problems(
+    openapi: str | None, vault_root: Path, home: str | None, home_text: str
+) -> list[Diagnostic]:
+    """The one error of a build whose try-its cannot be checked: the schema named by the home
+    note's ``openapi:`` (or the demo API's) cannot be read."""
+    source = openapi if openapi and openapi.strip() else None
+    try:
+        load_schema(source, vault_root)
+    except SchemaError as exc:
+        line = next((number for number, text in enumerate(home_text.splitlines(), 1)
+                     if text.startswith("openapi:")), 1)
+        return [error(home or "", line if source else 0, "tryit.openapi", str(exc),
                       "fix 'openapi:' in the home note's frontmatter, or remove it to use "
-                      "the demo API's schema")
-            )
-    return state.schema
+                      "the demo API's schema")]
+    return []
 
 
 def _report(hooks: PageHooks, problems: list[Problem], base: int) -> None:
@@ -90,7 +75,7 @@ def render_block(hooks: PageHooks, kind: str, content: str, line: int) -> str:
         return _render_exercise(hooks, content, line, base)
     request, problems = parse_request(content)
     if request is not None and not any(p.severity == "error" for p in problems):
-        schema = _schema(hooks, line)
+        schema = _schema(hooks)
         if schema is not None:
             problems.extend(validate_request(schema, request))
     _report(hooks, problems, base)
@@ -110,7 +95,7 @@ def render_block(hooks: PageHooks, kind: str, content: str, line: int) -> str:
 def _render_exercise(hooks: PageHooks, content: str, line: int, base: int) -> str:
     exercise, problems = parse_exercise(content)
     if exercise is not None:
-        schema = _schema(hooks, line)
+        schema = _schema(hooks)
         if schema is not None:
             # the start may be wrong on purpose, and so may the solution's body (a 422
             # exercise): only an endpoint that does not exist at all is reported
@@ -121,15 +106,7 @@ def _render_exercise(hooks: PageHooks, content: str, line: int, base: int) -> st
                     validate_request(schema, exercise.solution, body_checks=False),
                     exercise.solution_offset,
                 ))
-        seen = _state(hooks.context).exercises
-        here = (hooks.current, base + exercise.id_offset)
-        first = seen.setdefault(exercise.id, here)
-        if first != here:
-            problems.append(Problem(exercise.id_offset, "exercise.duplicate-id",
-                                    f"exercise id {exercise.id!r} is already used at "
-                                    f"{first[0]}:{first[1]}",
-                                    "give every exercise its own id: progress is stored by id",
-                                    "warning"))
+        hooks.exercise_sites.append((exercise.id, hooks.current, base + exercise.id_offset))
         if exercise.id not in hooks.exercise_ids:
             hooks.exercise_ids.append(exercise.id)
     _report(hooks, problems, base)
