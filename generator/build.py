@@ -14,7 +14,7 @@ from pathlib import Path
 from generator.course import Course, build_course
 from generator.diagnostics import Diagnostic, cap_repeats, count, sort_diagnostics
 from generator.load import load_vault
-from generator.manifest import forget, inputs_digest, update, write_manifest
+from generator.manifest import forget, inputs_digest, write_manifest
 from generator.model import ResolvedVault, Vault
 from generator.options import (
     DEFAULT_CACHE_DIR,
@@ -31,8 +31,8 @@ from generator.search import build_search_index
 from generator.workers import note_workers, render_bodies
 from generator.write import Staging, check_output_folder
 
-# The options and ``update`` live in light modules that ``coursegen build`` reads before the
-# pipeline is imported; they belong to this module's interface all the same.
+# The options live in a light module that ``coursegen build`` reads before the pipeline is
+# imported; they belong to this module's interface all the same.
 __all__ = [
     "DEFAULT_CACHE_DIR",
     "BuildOptions",
@@ -41,7 +41,6 @@ __all__ = [
     "assemble",
     "build",
     "build_loaded",
-    "update",
 ]
 
 

@@ -117,8 +117,8 @@ def build(
 ) -> None:
     """Build the site once. Exit 0 when clean, 1 on errors (or warnings with --strict)."""
     # Only what tells whether the site is up to date: the pipeline is imported if it is not.
-    from generator.manifest import update
     from generator.options import DEFAULT_CACHE_DIR, BuildOptions, UpToDate
+    from generator.uptodate import update
 
     options = BuildOptions(
         vault=vault,

@@ -11,10 +11,14 @@ from typing import TYPE_CHECKING, Any, cast
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict, OptionsType
 
+from generator.anchors import find_anchor, find_heading
 from generator.diagnostics import Diagnostic, warning
+from generator.fences import fence_kind
+from generator.include import render_include
 from generator.linkindex import LinkIndex
 from generator.markdown.hooks import LinkTarget
 from generator.parse import markdown
+from generator.tryit.render import render_block
 from generator.urls import relative
 
 if TYPE_CHECKING:
@@ -85,8 +89,6 @@ class PageHooks:
     # RenderHooks -----------------------------------------------------------------------
 
     def link(self, target: str, fragment: str, line: int) -> LinkTarget:
-        from generator.resolve import find_anchor
-
         source = self.current
         if not target:
             info = self.context.notes.get(source)
@@ -114,9 +116,13 @@ class PageHooks:
         return relative(self.page_url, f"tags/{slug}/")
 
     def fence(self, info: str, content: str, line: int) -> str | None:
-        from generator.fences import render_fence
-
-        return render_fence(self, info, content, line)
+        """HTML for a fence the build fills in itself, or None for ordinary code."""
+        kind = fence_kind(info, content)
+        if kind == "include":
+            return render_include(self, info, content, line)
+        if kind is not None:
+            return render_block(self, kind, content, line)
+        return None
 
     def embed(self, target: str, fragment: str, options: str | None, line: int) -> str:
         source = self.current
@@ -191,8 +197,6 @@ class PageHooks:
         self.context.diagnostics.append(warning(self.current, line, code, message, hint))
 
     def _embedded_tokens(self, info: NoteInfo, fragment: str) -> list[Token] | None:
-        from generator.resolve import find_heading
-
         tokens = info.parsed.tokens
         if not fragment:
             return tokens
@@ -262,8 +266,6 @@ class PageHooks:
 
     def _local_url(self, href: str, source: str, token: Token) -> str:
         from urllib.parse import unquote
-
-        from generator.resolve import find_anchor
 
         path_part, _, fragment = href.partition("#")
         resolution = self.context.index.resolve(unquote(path_part), source, relative=True)

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostic, error
+from generator.fences import INCLUDE_LINE, is_include_line
 
 if TYPE_CHECKING:
     from generator.embeds_render import PageHooks
 
-INCLUDE_LINE = re.compile(r"^\s*\{\{#include\s+([^}]+?)\s*\}\}\s*$")
 ANCHOR_START = re.compile(r"ANCHOR:\s*([\w.-]+)")
 ANCHOR_END = re.compile(r"ANCHOR_END:\s*([\w.-]+)")
 FORBIDDEN_PARTS = {".git", ".venv", "venv", "node_modules", "__pycache__"}
@@ -150,6 +150,16 @@ def expand_includes(
     for offset, text in enumerate(content.splitlines()):
         match = INCLUDE_LINE.match(text)
         if not match:
+            if is_include_line(text):
+                problems.append(
+                    error(
+                        source,
+                        line + 1 + offset,
+                        "include.invalid",
+                        f"{text.strip()} is not a complete include",
+                        "write it as {{#include path}} or {{#include path:anchor}}",
+                    )
+                )
             out.append(text)
             continue
         spec = parse_spec(match.group(1))

@@ -15,6 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from generator.diagnostics import Diagnostic, error
+from generator.fences import PANELS, fence_kind
 from generator.frontmatter import read_frontmatter
 from generator.markdown.wikilinks import split_link
 from generator.model import Heading, SourceFile
@@ -213,11 +214,10 @@ def _collect_facts(parsed: ParsedNote) -> None:
             _inline_facts(parsed, token, base_line, list_depth > 0, plain)
         elif token.type in ("fence", "code_block"):
             text_parts.append(token.content)
-            kind = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
-            if kind in ("tryit", "exercise") or "{{#include" in token.content:
+            kind = fence_kind(token.info, token.content) if token.type == "fence" else None
+            if kind is not None:
                 parsed.special = True
-            if kind in ("tryit", "exercise"):
-                parsed.panels = True
+                parsed.panels = parsed.panels or kind in PANELS
     parsed.text = "\n".join(part for part in text_parts if part)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.anchors import find_anchor, heading_hint
 from generator.diagnostics import Diagnostic, error, sort_diagnostics, warning
 from generator.embeds_render import MAX_EMBED_DEPTH, RenderContext
 from generator.frontmatter import is_published, string_list
@@ -526,7 +527,7 @@ def _resolve_fact(
                         f"link.{what}-missing",
                         f"{shown}: {info.path} has no {what} '{fact.fragment}'; "
                         "linking to the top of the page",
-                        _heading_hint(info.parsed, fact.fragment),
+                        heading_hint(info.parsed, fact.fragment),
                     )
                 )
     return Link(
@@ -540,44 +541,3 @@ def _resolve_fact(
         in_list=fact.in_list,
         alias=fact.alias,
     )
-
-
-def find_anchor(parsed: ParsedNote, fragment: str) -> str | None:
-    """The element id that ``#fragment`` selects in a note: a block or a (nested) heading."""
-    if fragment.startswith("^"):
-        block = fragment[1:].strip()
-        for known in parsed.block_ids:
-            if known.casefold() == block.casefold():
-                return "^" + known
-        return None
-    position = find_heading(parsed, fragment)
-    return parsed.headings[position].id if position is not None else None
-
-
-def find_heading(parsed: ParsedNote, fragment: str) -> int | None:
-    """Index into ``parsed.headings`` for ``H1#H2`` (H2 under H1), case-insensitively."""
-    parts = [p.strip().casefold() for p in fragment.split("#") if p.strip()]
-    if not parts:
-        return None
-    start, level_floor, found = 0, 0, None
-    for part in parts:
-        found = None
-        for i in range(start, len(parsed.headings)):
-            heading = parsed.headings[i]
-            if found is None and level_floor and heading.level <= level_floor and i > start:
-                break
-            if heading.text.casefold() == part or heading.id == slugify(part):
-                found = i
-                break
-        if found is None:
-            return None
-        start, level_floor = found + 1, parsed.headings[found].level
-    return found
-
-
-def _heading_hint(parsed: ParsedNote, fragment: str) -> str | None:
-    import difflib
-
-    names = [h.text for h in parsed.headings]
-    close = difflib.get_close_matches(fragment.split("#")[-1], names, n=1, cutoff=0.6)
-    return f"did you mean '#{close[0]}'?" if close else None

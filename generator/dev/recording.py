@@ -17,7 +17,7 @@ from markdown_it.token import Token
 
 from generator.diagnostics import Diagnostic
 from generator.embeds_render import PageHooks, RenderContext
-from generator.fences import INCLUDE_MARK
+from generator.fences import fence_kind
 from generator.linkindex import LinkIndex, Resolution
 from generator.model import CourseConfig, Link
 from generator.resolve import _resolve_fact
@@ -88,7 +88,7 @@ class RecordingHooks(PageHooks):
         return super()._embedded_tokens(info, fragment)
 
     def fence(self, info: str, content: str, line: int) -> str | None:
-        if self.record is not None and content.lstrip().startswith(INCLUDE_MARK):
+        if self.record is not None and fence_kind(info, content) == "include":
             self.record.volatile = True
         return super().fence(info, content, line)
 

@@ -58,7 +58,8 @@ def sample():
         peak[0] = max(peak[0], tree_pss_kib())
 threading.Thread(target=sample, daemon=True).start()
 t0 = time.perf_counter()
-from generator.build import BuildOptions, build, update
+from generator.uptodate import update
+from generator.build import BuildOptions, build
 imported = time.perf_counter() - t0
 vault, out, cache, how = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
 started = time.perf_counter()

@@ -13,9 +13,10 @@ from selectolax.lexbor import LexborHTMLParser
 import generator.build as build_module
 import generator.workers as workers_module
 import generator.write as write_module
-from generator.build import BuildOptions, UpToDate, assemble, build, update
+from generator.build import BuildOptions, UpToDate, assemble, build
 from generator.errors import OutputError
 from generator.load import load_vault
+from generator.uptodate import update
 from tests.conftest import VaultFactory
 
 VAULT = {

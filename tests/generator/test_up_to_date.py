@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from generator.build import BuildOptions, BuildResult, UpToDate, update
+from generator.build import BuildOptions, BuildResult, UpToDate
 from generator.cli import app
+from generator.uptodate import update
 from tests.conftest import VaultFactory
 
 NOTES: dict[str, str | bytes] = {
