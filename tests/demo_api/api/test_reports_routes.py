@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -102,6 +103,50 @@ def test_create_report_wrong_content_type_is_415(client: TestClient, content_typ
         "detail": "Send the body as JSON with the header 'Content-Type: application/json' "
         f"(got '{content_type}')"
     }
+
+
+@pytest.mark.parametrize(
+    ("body", "loc", "escape"),
+    [
+        (
+            r'{"location": {"city": "Portland"}, "description": "rain \ud800"}',
+            "description",
+            "\\ud800",
+        ),
+        (r'{"location": {"city": "\udfff"}, "description": "misty"}', "location.city", "\\udfff"),
+    ],
+)
+def test_create_report_lone_surrogate_is_422_saying_what_it_is(
+    client: TestClient, caplog: pytest.LogCaptureFixture, body: str, loc: str, escape: str
+) -> None:
+    response = client.post(
+        "/api/reports", content=body.encode(), headers={"Content-Type": "application/json"}
+    )
+
+    assert response.status_code == 422
+    problem = response.json()["detail"][0]
+    assert problem["loc"] == ["body", *loc.split(".")]
+    assert problem["msg"] == (
+        f"Input should be valid text, but it holds {escape}: half of a surrogate pair, which "
+        "stands for no character; write the character itself, or both halves of its pair "
+        "(such as \\ud83d\\ude00)"
+    )
+    assert [
+        record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR
+    ] == []
+
+
+def test_create_report_invalid_body_echoes_a_lone_surrogate_as_its_escape(
+    client: TestClient,
+) -> None:
+    body = r'{"description": "\ud800 fog"}'  # no location: the 422 shows the body it got
+    response = client.post(
+        "/api/reports", content=body.encode(), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+    problem = response.json()["detail"][0]
+    assert (problem["loc"], problem["msg"]) == (["body", "location"], "Field required")
+    assert problem["input"] == {"description": "\\ud800 fog"}
 
 
 def test_create_report_body_over_the_limit_is_413(make_client: ClientFactory) -> None:
