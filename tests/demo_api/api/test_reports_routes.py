@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -103,6 +104,33 @@ def test_create_report_wrong_content_type_is_415(client: TestClient, content_typ
         "detail": "Send the body as JSON with the header 'Content-Type: application/json' "
         f"(got '{content_type}')"
     }
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT"])
+def test_report_body_without_content_type_is_415_naming_the_header(
+    client: TestClient, method: str
+) -> None:
+    stored = post(client, PORTLAND)
+    url = "/api/reports" if method == "POST" else f"/api/reports/{stored['id']}"
+    body = json.dumps({**PORTLAND, "description": "sent without a Content-Type"})
+
+    response = client.request(method, url, content=body)
+
+    assert response.status_code == 415
+    assert response.json() == {
+        "detail": "Send the body as JSON with the header 'Content-Type: application/json' "
+        "(the request has no Content-Type header)"
+    }
+    assert client.get("/api/reports").json() == [stored]  # nothing added, nothing replaced
+
+
+def test_create_report_without_body_or_content_type_is_422_body_required(
+    client: TestClient,
+) -> None:
+    response = client.post("/api/reports")
+    assert response.status_code == 422
+    problem = response.json()["detail"][0]
+    assert (problem["loc"], problem["msg"]) == (["body"], "Field required")
 
 
 @pytest.mark.parametrize(
