@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 
@@ -77,12 +78,16 @@ class OpenWeatherMapProvider:
         query = ",".join(part for part in (location.city, location.state, location.country) if part)
         params = {"q": query, "units": units.value, "appid": self._api_key}
         try:
-            response = await self._client.get(
-                self._url, params=params, timeout=self._timeout_seconds
-            )
-        except httpx.TimeoutException as error:
+            # httpx's timeout holds for each read, so an upstream that sends a byte now and
+            # then could hold a request for ever: the whole call, body included, gets one.
+            async with asyncio.timeout(self._timeout_seconds):
+                response = await self._client.get(
+                    self._url, params=params, timeout=self._timeout_seconds
+                )
+        except (TimeoutError, httpx.TimeoutException) as error:
+            seconds = "second" if self._timeout_seconds == 1 else "seconds"
             raise UpstreamTimeout(
-                f"The weather provider did not answer within {self._timeout_seconds:g} seconds"
+                f"The weather provider did not answer within {self._timeout_seconds:g} {seconds}"
             ) from error
         except httpx.HTTPError as error:
             # The exception text holds the URL, and so the key: log its type only.
