@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from demo_api.api import calculate, docs, health, home, reports, weather
 from demo_api.api.errors import register_error_handlers
 from demo_api.api.replay import AnswerReplays
+from demo_api.logs import protect_secrets_in_logs
 from demo_api.middleware import MaxBodySizeMiddleware
 from demo_api.models import WeatherReport
 from demo_api.services.cache import TTLCache
@@ -40,6 +41,7 @@ and delete. Every error answer is `{"detail": ...}`.
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the demo API; ``settings`` default to the environment and ``.env``."""
     settings = settings or Settings()
+    protect_secrets_in_logs()  # the OpenWeatherMap key travels in upstream URLs
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -16,6 +16,8 @@ from demo_api.services.reports import ReportRepository
 from demo_api.services.weather import WeatherService
 from demo_api.settings import Settings
 
+_SEND_JSON = "Send the body as JSON with the header 'Content-Type: application/json'"
+
 
 async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
@@ -33,16 +35,24 @@ async def get_report_repository(request: Request) -> ReportRepository:
 
 
 async def require_json_body(request: Request) -> None:
-    """Refuse a body sent as a form or plain text with a clear 415 instead of a puzzling 422."""
+    """Refuse a body not declared as JSON with a clear 415 instead of a puzzling 422.
+
+    A body without ``Content-Type`` is refused too, as FastAPI itself does: reading it as
+    JSON would let any web page post to a student's local API without a CORS preflight.
+    """
     content_type = request.headers.get("content-type")
     if content_type is None:
-        return  # curl without -H: FastAPI reads the body as JSON anyway
+        if not await request.body():
+            return  # no body at all: the route's 422 says that the body is required
+        raise HTTPException(
+            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            f"{_SEND_JSON} (the request has no Content-Type header)",
+        )
     media_type = content_type.partition(";")[0].strip().lower()
     if media_type != "application/json" and not media_type.endswith("+json"):
         raise HTTPException(
             status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-            f"Send the body as JSON with the header 'Content-Type: application/json' "
-            f"(got {media_type or 'an empty Content-Type'!r})",
+            f"{_SEND_JSON} (got {media_type or 'an empty Content-Type'!r})",
         )
 
 

@@ -56,10 +56,13 @@ async def validation_error_handler(request: Request, error: Exception) -> JSONRe
     for problem in error.errors():
         if problem.get("type") == "json_invalid":
             problem = {**problem, "msg": _explain_json_error(problem, error.body)}
+        elif problem.get("type") == "string_unicode":
+            problem = {**problem, "msg": _explain_lone_surrogates(problem.get("input"))}
         problems.append(problem)
-    return JSONResponse(
-        {"detail": jsonable_encoder(problems)}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
-    )
+    # JSON's "\ud800" escape decodes to half a surrogate pair, which UTF-8 cannot encode:
+    # echoed back as it is, the input would make this very answer fail with a 500.
+    detail = _escape_lone_surrogates(jsonable_encoder(problems))
+    return JSONResponse({"detail": detail}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
 async def unexpected_error_handler(request: Request, error: Exception) -> JSONResponse:
@@ -81,6 +84,31 @@ def _explain_json_error(problem: dict[str, Any], body: Any) -> str:
     if isinstance(position, int):
         return f"The body is not valid JSON: {reason} at character {position}"
     return f"The body is not valid JSON: {reason}"
+
+
+def _explain_lone_surrogates(text: Any) -> str:
+    halves = sorted({char for char in text if _is_surrogate(char)}) if isinstance(text, str) else []
+    shown = ", ".join(f"\\u{ord(char):04x}" for char in halves) or "a \\u escape"
+    return (
+        f"Input should be valid text, but it holds {shown}: half of a surrogate pair, which "
+        "stands for no character; write the character itself, or both halves of its pair "
+        "(such as \\ud83d\\ude00)"
+    )
+
+
+def _escape_lone_surrogates(value: Any) -> Any:
+    """``value`` with each lone surrogate in its strings written as its ``\\uXXXX`` escape."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, list):
+        return [_escape_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_escape_lone_surrogates(k): _escape_lone_surrogates(v) for k, v in value.items()}
+    return value
+
+
+def _is_surrogate(char: str) -> bool:
+    return 0xD800 <= ord(char) <= 0xDFFF
 
 
 def register_error_handlers(app: FastAPI) -> None:

@@ -18,7 +18,10 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorMessage, "description": "No report has this id"}
 }
 _NOT_JSON: dict[int | str, dict[str, Any]] = {
-    415: {"model": ErrorMessage, "description": "The body is not sent as JSON"}
+    415: {
+        "model": ErrorMessage,
+        "description": "The body is not sent as JSON: no 'Content-Type: application/json' header",
+    }
 }
 
 

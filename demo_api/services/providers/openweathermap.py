@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 
 import httpx
 from pydantic import BaseModel, Field, ValidationError
 
+from demo_api.logs import redact_secrets
 from demo_api.models import Location, Units, WeatherReport, Wind
 from demo_api.services.errors import (
     LocationNotFound,
@@ -77,17 +79,25 @@ class OpenWeatherMapProvider:
         query = ",".join(part for part in (location.city, location.state, location.country) if part)
         params = {"q": query, "units": units.value, "appid": self._api_key}
         try:
-            response = await self._client.get(
-                self._url, params=params, timeout=self._timeout_seconds
-            )
-        except httpx.TimeoutException as error:
+            # httpx's timeout holds for each read, so an upstream that sends a byte now and
+            # then could hold a request for ever: the whole call, body included, gets one.
+            async with asyncio.timeout(self._timeout_seconds):
+                response = await self._client.get(
+                    self._url, params=params, timeout=self._timeout_seconds
+                )
+        except (TimeoutError, httpx.TimeoutException):
+            seconds = "second" if self._timeout_seconds == 1 else "seconds"
             raise UpstreamTimeout(
-                f"The weather provider did not answer within {self._timeout_seconds:g} seconds"
-            ) from error
-        except httpx.HTTPError as error:
-            # The exception text holds the URL, and so the key: log its type only.
-            logger.warning("OpenWeatherMap unreachable: %s", type(error).__name__)
-            raise UpstreamError("Could not reach the weather provider") from error
+                f"The weather provider did not answer within {self._timeout_seconds:g} {seconds}"
+            ) from None
+        except (httpx.HTTPError, httpx.InvalidURL) as error:
+            # httpx errors hold the request, whose URL holds the key: none of it goes further.
+            logger.warning(
+                "OpenWeatherMap unreachable: %s: %s",
+                type(error).__name__,
+                redact_secrets(str(error)),
+            )
+            raise UpstreamError("Could not reach the weather provider") from None
         return self._parse(response, location, units)
 
     def _parse(self, response: httpx.Response, location: Location, units: Units) -> WeatherReport:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -102,6 +104,77 @@ def test_create_report_wrong_content_type_is_415(client: TestClient, content_typ
         "detail": "Send the body as JSON with the header 'Content-Type: application/json' "
         f"(got '{content_type}')"
     }
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT"])
+def test_report_body_without_content_type_is_415_naming_the_header(
+    client: TestClient, method: str
+) -> None:
+    stored = post(client, PORTLAND)
+    url = "/api/reports" if method == "POST" else f"/api/reports/{stored['id']}"
+    body = json.dumps({**PORTLAND, "description": "sent without a Content-Type"})
+
+    response = client.request(method, url, content=body)
+
+    assert response.status_code == 415
+    assert response.json() == {
+        "detail": "Send the body as JSON with the header 'Content-Type: application/json' "
+        "(the request has no Content-Type header)"
+    }
+    assert client.get("/api/reports").json() == [stored]  # nothing added, nothing replaced
+
+
+def test_create_report_without_body_or_content_type_is_422_body_required(
+    client: TestClient,
+) -> None:
+    response = client.post("/api/reports")
+    assert response.status_code == 422
+    problem = response.json()["detail"][0]
+    assert (problem["loc"], problem["msg"]) == (["body"], "Field required")
+
+
+@pytest.mark.parametrize(
+    ("body", "loc", "escape"),
+    [
+        (
+            r'{"location": {"city": "Portland"}, "description": "rain \ud800"}',
+            "description",
+            "\\ud800",
+        ),
+        (r'{"location": {"city": "\udfff"}, "description": "misty"}', "location.city", "\\udfff"),
+    ],
+)
+def test_create_report_lone_surrogate_is_422_saying_what_it_is(
+    client: TestClient, caplog: pytest.LogCaptureFixture, body: str, loc: str, escape: str
+) -> None:
+    response = client.post(
+        "/api/reports", content=body.encode(), headers={"Content-Type": "application/json"}
+    )
+
+    assert response.status_code == 422
+    problem = response.json()["detail"][0]
+    assert problem["loc"] == ["body", *loc.split(".")]
+    assert problem["msg"] == (
+        f"Input should be valid text, but it holds {escape}: half of a surrogate pair, which "
+        "stands for no character; write the character itself, or both halves of its pair "
+        "(such as \\ud83d\\ude00)"
+    )
+    assert [
+        record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR
+    ] == []
+
+
+def test_create_report_invalid_body_echoes_a_lone_surrogate_as_its_escape(
+    client: TestClient,
+) -> None:
+    body = r'{"description": "\ud800 fog"}'  # no location: the 422 shows the body it got
+    response = client.post(
+        "/api/reports", content=body.encode(), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+    problem = response.json()["detail"][0]
+    assert (problem["loc"], problem["msg"]) == (["body", "location"], "Field required")
+    assert problem["input"] == {"description": "\\ud800 fog"}
 
 
 def test_create_report_body_over_the_limit_is_413(make_client: ClientFactory) -> None:

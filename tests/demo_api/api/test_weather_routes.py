@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import httpx
@@ -13,8 +14,11 @@ from demo_api.services.errors import (
     UpstreamTimeout,
 )
 from demo_api.services.providers.openweathermap import OpenWeatherMapProvider
+from tests.demo_api.fake_openweathermap import fake_openweathermap
 
 pytest_plugins = ["demo_api.testing"]
+
+ClientFactory = Callable[..., TestClient]
 
 
 def test_get_weather_known_city_returns_a_full_report(client: TestClient) -> None:
@@ -199,3 +203,21 @@ def test_get_weather_openweathermap_bad_key_is_502_without_the_key(client: TestC
         "the operator should check WEATHER_OPENWEATHERMAP_API_KEY"
     }
     assert key not in response.text
+
+
+def test_get_weather_upstream_dribbling_its_body_is_504_at_the_deadline(
+    make_client: ClientFactory,
+) -> None:
+    # One byte every 0.3 s: every read is quick, the whole body would take ten seconds.
+    with fake_openweathermap() as upstream:
+        client = make_client(
+            openweathermap_api_key="0123456789abcdef0123456789abcdef",
+            openweathermap_url=upstream.url,
+            upstream_timeout_seconds=1,
+        )
+        response = client.get("/api/weather/Dribbleton")
+        dribbles_finished = upstream.dribbles_finished  # as the answer came back
+
+    assert response.status_code == 504
+    assert response.json() == {"detail": "The weather provider did not answer within 1 second"}
+    assert dribbles_finished == 0  # answered while the upstream was still sending

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -142,10 +143,18 @@ async def test_openweathermap_timeout_is_upstream_timeout() -> None:
         await provider_answering(handler).current_weather(Location(city="Portland"), Units.metric)
 
 
-async def test_openweathermap_connection_error_is_upstream_error() -> None:
+async def test_openweathermap_connection_error_is_upstream_error_without_the_key(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError(f"cannot connect to {request.url}", request=request)
 
     with pytest.raises(UpstreamError, match="Could not reach the weather provider") as raised:
         await provider_answering(handler).current_weather(Location(city="Portland"), Units.metric)
-    assert KEY not in str(raised.value)
+
+    # Not in the error, nor in its traceback, should anything ever log it.
+    assert KEY not in "".join(traceback.format_exception(raised.value))
+    assert caplog.messages == [
+        "OpenWeatherMap unreachable: ConnectError: cannot connect to "
+        "https://api.openweathermap.org/data/2.5/weather?q=Portland%2CUS&units=metric&appid=***"
+    ]
