@@ -28,8 +28,9 @@ from generator.diagnostics import Diagnostic
 from generator.load import load_vault
 from generator.model import Vault
 from generator.options import BuildOptions, UpToDate, manifest_path, settings, written_folders
+from generator.outfolder import check_output_folder
 from generator.version import CODE_VERSION, theme_fingerprint
-from generator.write import check_output_folder, write_pickle
+from generator.write import write_pickle
 
 if TYPE_CHECKING:
     from generator.build import BuildResult
