@@ -1,4 +1,4 @@
-"""Which output folder coursegen may take.
+"""Which output folder coursegen may take, and which leftovers beside it are its own.
 
 A build replaces its output folder whole (:class:`generator.write.Staging`), so it takes only
 a folder whose replacement loses nothing: one that does not exist yet, one that holds nothing
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from generator.errors import OutputError
@@ -23,6 +24,9 @@ MARKER_TEXT = (
 )
 # What marked a site before SITE_MARKER; such a site is taken once and marked then.
 LEGACY_INDEX = "content-index.json"
+# A replaced site is moved aside under this name (plus mkdtemp's eight characters) and then
+# deleted; a removal cut short is finished by the next build.
+OLD_SITE_INFIX = ".coursegen-old-"
 _SHOWN = 6  # entries a refusal names
 
 
@@ -86,6 +90,22 @@ def git_inside(folder: Path) -> Path | None:
         if ".git" in dirnames or ".git" in filenames:
             return Path(dirpath) / ".git"
     return None
+
+
+def old_sites(out: Path) -> list[Path]:
+    """Replaced sites of ``out`` whose removal was cut short: folders beside it named as
+    :class:`generator.write.Staging` names them. Names are compared as text: the output
+    folder's name is never a pattern (an ``out`` named ``*`` matches nothing else)."""
+    if not out.parent.is_dir():
+        return []
+    named = re.compile(re.escape(f".{out.name}{OLD_SITE_INFIX}") + r"[a-z0-9_]{8}")
+    return [
+        entry
+        for entry in sorted(out.parent.iterdir())
+        if named.fullmatch(entry.name)
+        and _is_folder(entry)
+        and not os.path.lexists(entry / ".git")
+    ]
 
 
 def _legacy_site(out: Path, names: set[str]) -> bool:

@@ -15,10 +15,12 @@ from pathlib import Path
 from generator.errors import OutputError
 from generator.outfolder import (
     MARKER_TEXT,
+    OLD_SITE_INFIX,
     SITE_MARKER,
     carried_over,
     check_output_folder,
     git_inside,
+    old_sites,
 )
 
 # Replacing a site of this many files or more, the old one is deleted in the background.
@@ -43,8 +45,8 @@ class Staging:
             )
             # First, so that any folder coursegen writes into is marked as its own.
             (self.folder / SITE_MARKER).write_bytes(MARKER_TEXT)
-        for leftover in self.out.parent.glob(f".{self.out.name}.old-*"):
-            remove_soon(leftover)  # a site replaced earlier whose removal was cut short
+            for leftover in old_sites(self.out):
+                remove_soon(leftover)  # a site replaced earlier whose removal was cut short
         self._folders: set[str] = {""}  # folders (relative, POSIX) known to exist
         self.written: set[str] = set()
 
@@ -92,7 +94,7 @@ class Staging:
                 if carried_over(keep):
                     shutil.copy2(keep, self.folder / keep.name, follow_symlinks=False)
         os.chmod(self.folder, 0o755)
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}{OLD_SITE_INFIX}", dir=out.parent))
         if out.exists():
             os.replace(out, old)  # an empty folder can be replaced
         os.replace(self.folder, out)

@@ -1,5 +1,5 @@
 """Which output folder a build or the dev loop takes: only its own site, an empty folder or one
-of dot-files; never a Git repository."""
+of dot-files; never a Git repository; leftovers beside it matched by name, never as a pattern."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import generator.write as write_module
 from generator.build import BuildOptions, build, update
 from generator.cli import app
 from generator.dev.incremental import IncrementalBuilder
@@ -175,3 +176,37 @@ def test_the_dev_loop_never_removes_dot_files_it_did_not_write(
     dev.close()
     assert (site / "a" / "demo" / ".git" / "HEAD").is_file()
     assert (site / "a" / ".notes").read_text(encoding="utf-8") == "mine"
+
+
+def test_leftovers_beside_an_output_folder_named_star_are_matched_by_name_not_pattern(
+    make_vault: VaultFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = make_vault(VAULT)
+    home = tmp_path / "home"
+    decoys = {
+        ".bashrc.old-2024": "export A=1\n",
+        ".config.old-x/app.toml": "x = 1\n",
+        ".x.old-1": "mine\n",
+        ".site.coursegen-old-abcd1234/index.html": "another site's\n",
+    }
+    for rel, text in decoys.items():
+        (home / rel).parent.mkdir(parents=True, exist_ok=True)
+        (home / rel).write_text(text, encoding="utf-8")
+    # A replaced site of the folder named "*" whose removal was cut short.
+    (home / ".*.coursegen-old-abcd1234" / "a").mkdir(parents=True)
+    monkeypatch.setattr(write_module, "REMOVE_IN_BACKGROUND_FROM", 1)
+
+    def no_shell(*args: object, **kwargs: object) -> None:
+        raise FileNotFoundError("sh")  # so removals happen before build returns
+
+    monkeypatch.setattr(write_module.subprocess, "run", no_shell)
+    out = home / "*"
+    build(BuildOptions(vault=vault, out=out, cache_dir=None))
+    build(BuildOptions(vault=vault, out=out, cache_dir=None))
+    assert (out / "a" / "index.html").is_file()
+    assert tree(home / "*") == tree(out)
+    for rel, text in decoys.items():
+        assert (home / rel).read_text(encoding="utf-8") == text
+    assert sorted(p.name for p in home.iterdir()) == sorted(
+        ["*", ".bashrc.old-2024", ".config.old-x", ".x.old-1", ".site.coursegen-old-abcd1234"]
+    )
