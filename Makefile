@@ -41,5 +41,12 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .coursegen-cache .pytest_cache .mypy_cache .ruff_cache test-artifacts
-	find $(OUT) -mindepth 1 ! -name .gitignore -exec rm -rf {} + 2>/dev/null || true
+	@# Only a site coursegen wrote (it holds .coursegen-site), never one with a .git in it; its
+	@# dot-files (the placeholder .gitignore) stay, so the folder is ready for the next build.
+	@if [ -f '$(OUT)/.coursegen-site' ] && [ -z "$$(find '$(OUT)' -name .git -print)" ]; then \
+	  find '$(OUT)' -mindepth 1 -maxdepth 1 \( ! -name '.*' -o -name .coursegen-site \) \
+	    -exec rm -rf {} +; \
+	elif [ -n "$$(find '$(OUT)' -mindepth 1 -maxdepth 1 ! -name '.*' -print 2>/dev/null)" ]; then \
+	  echo "make clean: left '$(OUT)' alone: coursegen did not write it (no .coursegen-site), or a .git is in it"; \
+	fi
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

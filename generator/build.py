@@ -24,12 +24,13 @@ from generator.options import (
     settings,
     written_folders,
 )
+from generator.outfolder import check_output_folder
 from generator.parse import ParseCache, ParsedNote, parse_notes
 from generator.render import render_site, search_documents
 from generator.resolve import resolve_vault
 from generator.search import build_search_index
 from generator.workers import note_workers, render_bodies
-from generator.write import Staging, check_output_folder
+from generator.write import Staging
 
 # The options live in a light module that ``coursegen build`` reads before the pipeline is
 # imported; they belong to this module's interface all the same.

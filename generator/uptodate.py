@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from generator.load import load_vault
 from generator.manifest import inputs_digest, read_manifest
 from generator.options import BuildOptions, UpToDate, manifest_path, settings, written_folders
-from generator.write import check_output_folder
+from generator.outfolder import check_output_folder
 
 if TYPE_CHECKING:
     from generator.build import BuildResult

@@ -13,30 +13,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from generator.errors import OutputError
+from generator.outfolder import (
+    MARKER_TEXT,
+    OLD_SITE_INFIX,
+    SITE_MARKER,
+    carried_over,
+    check_output_folder,
+    git_inside,
+    old_sites,
+)
 
-MARKER = "content-index.json"
 # Replacing a site of this many files or more, the old one is deleted in the background.
 REMOVE_IN_BACKGROUND_FROM = 1000
-
-
-def check_output_folder(out: Path, vault: Path | None = None) -> None:
-    """Refuse to replace a folder that holds something other than a previous site, or the
-    ``vault`` itself."""
-    if vault is not None and vault.resolve().is_relative_to(out.resolve()):
-        raise OutputError(
-            f"The vault '{vault}' is inside the output folder '{out}', which a build replaces "
-            "whole. Choose an output folder that does not hold the vault, with -o."
-        )
-    if not out.exists():
-        return
-    if not out.is_dir():
-        raise OutputError(f"Output path '{out}' exists and is not a folder.")
-    entries = [p for p in out.iterdir() if not p.name.startswith(".") and p.name != "README.md"]
-    if entries and not (out / MARKER).is_file():
-        raise OutputError(
-            f"Output folder '{out}' is not empty and does not hold a site built by coursegen "
-            f"(no {MARKER}); refusing to replace it. Choose another folder with -o."
-        )
 
 
 class Staging:
@@ -55,8 +43,10 @@ class Staging:
             self.folder = Path(
                 tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent)
             )
-        for leftover in self.out.parent.glob(f".{self.out.name}.old-*"):
-            remove_soon(leftover)  # a site replaced earlier whose removal was cut short
+            # First, so that any folder coursegen writes into is marked as its own.
+            (self.folder / SITE_MARKER).write_bytes(MARKER_TEXT)
+            for leftover in old_sites(self.out):
+                remove_soon(leftover)  # a site replaced earlier whose removal was cut short
         self._folders: set[str] = {""}  # folders (relative, POSIX) known to exist
         self.written: set[str] = set()
 
@@ -85,18 +75,26 @@ class Staging:
 
     def swap(self) -> None:
         """Make the written files the site at ``out``; top-level dot-files already in ``out``
-        (such as a ``.gitignore``) are carried over."""
+        (such as a ``.gitignore``) are carried over. A folder with a ``.git`` anywhere in it
+        is never moved: :class:`OutputError`."""
         with _writing(self.out):
             self._swap()
 
     def _swap(self) -> None:
         out = self.out
         if out.exists():
+            check_output_folder(out)  # again: the folder may have changed during the build
+            if (repository := git_inside(out)) is not None:
+                raise OutputError(
+                    f"Output folder '{out}' holds a Git repository ({repository}); coursegen "
+                    "never replaces or deletes one. Move it out of the folder, or build into "
+                    "another folder with -o."
+                )
             for keep in out.iterdir():
-                if keep.name.startswith(".") and keep.is_file():
-                    shutil.copy2(keep, self.folder / keep.name)
+                if carried_over(keep):
+                    shutil.copy2(keep, self.folder / keep.name, follow_symlinks=False)
         os.chmod(self.folder, 0o755)
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}{OLD_SITE_INFIX}", dir=out.parent))
         if out.exists():
             os.replace(out, old)  # an empty folder can be replaced
         os.replace(self.folder, out)
@@ -152,6 +150,19 @@ def write_pickle(path: Path, value: object) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def mark_site(out: Path) -> None:
+    """Create ``out`` if need be and mark it as a site coursegen writes (the dev loop writes
+    into the folder itself, so it marks it before its first file)."""
+    with _writing(out):
+        out.mkdir(parents=True, exist_ok=True)
+        marker = out / SITE_MARKER
+        if marker.is_file() and not marker.is_symlink() and marker.read_bytes() == MARKER_TEXT:
+            return
+        temporary = out / f"{SITE_MARKER}.{os.getpid()}.tmp"
+        temporary.write_bytes(MARKER_TEXT)
+        os.replace(temporary, marker)
 
 
 def write_changed(

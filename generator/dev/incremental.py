@@ -28,10 +28,11 @@ from generator.diagnostics import Diagnostic
 from generator.load import _read, _skipped, load_vault, vault_problems
 from generator.model import Note, ResolvedVault, Vault, normalise_path
 from generator.options import BuildOptions, written_folders
+from generator.outfolder import check_output_folder
 from generator.parse import ParseCache, ParsedNote, parse_notes
 from generator.render import output_path, search_document
 from generator.search import SEARCH_DIR, build_search_index
-from generator.write import check_output_folder, write_changed
+from generator.write import mark_site, write_changed
 
 
 @dataclass
@@ -103,6 +104,7 @@ class IncrementalBuilder:
     def _full_build(self) -> Rebuild:
         started = time.perf_counter()
         check_output_folder(self.options.out, self.options.vault)
+        mark_site(self.options.out)
         self._load()
         self.parsed = parse_notes(self.vault.notes if self.vault else [], self.cache)
         self.cache.save({p.digest for p in self.parsed.values()})
@@ -262,17 +264,19 @@ class IncrementalBuilder:
                 if (known := last.get(name)) is not data and known != data}
 
     def _existing_outputs(self) -> set[str]:
+        """The files of a site in ``out`` from before: what the first write may remove. A site
+        has no dot-files or dot-folders (the vault's are not read), so none is ever listed:
+        a .gitignore, the marker, a .git stay."""
         out = self.options.out
         if not out.is_dir():
             return set()
         found: set[str] = set()
         for dirpath, dirnames, filenames in os.walk(out):
             rel_dir = Path(dirpath).relative_to(out)
-            if rel_dir == Path("."):
-                filenames = [f for f in filenames if not f.startswith(".")]
-                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
             for name in filenames:
-                found.add((rel_dir / name).as_posix())
+                if not name.startswith("."):
+                    found.add((rel_dir / name).as_posix())
         return found
 
     # -- search, a moment after the pages --------------------------------------------------

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import signal
+import socket
 import sys
 import threading
 import time
@@ -24,6 +26,11 @@ from generator.options import BuildOptions, written_folders
 from generator.render import output_path
 
 KEEPALIVE_SECONDS = 15.0
+# Open live-reload streams, one a tab: each holds a thread while it is open.
+MAX_EVENT_STREAMS = 64
+# The names this server answers to. A page elsewhere whose name is made to resolve to
+# 127.0.0.1 (DNS rebinding) sends its own name, and so cannot read the drafts served here.
+LOOPBACK_HOST = re.compile(r"(?:localhost|127\.0\.0\.1|\[::1\])(?::[0-9]{1,5})?", re.IGNORECASE)
 
 
 class DevServer(ThreadingHTTPServer):
@@ -31,10 +38,17 @@ class DevServer(ThreadingHTTPServer):
 
     daemon_threads = True
     block_on_close = False
+    # socketserver's default of 5 turned most of a burst of requests away (a page with its
+    # assets in several tabs at once); the kernel caps this at net.core.somaxconn.
+    request_queue_size = socket.SOMAXCONN
 
-    def __init__(self, port: int, root: Path, hub: EventHub) -> None:
+    def __init__(
+        self, port: int, root: Path, hub: EventHub, *, max_streams: int = MAX_EVENT_STREAMS
+    ) -> None:
         self.root = root.resolve()
         self.hub = hub
+        self.max_streams = max_streams
+        self.streams = threading.BoundedSemaphore(max_streams)
         super().__init__(("127.0.0.1", port), DevRequestHandler)
 
 
@@ -44,6 +58,36 @@ class DevRequestHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # one line per rebuild is the terminal's budget, not one per request
+
+    def parse_request(self) -> bool:
+        """Answer only requests addressed to a loopback name (any method, any path)."""
+        if not super().parse_request():
+            return False
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) == 1 and LOOPBACK_HOST.fullmatch(hosts[0].strip()):
+            return True
+        port = self.server.server_address[1]
+        self._plain(
+            HTTPStatus.FORBIDDEN,
+            "This is coursegen's dev server: it answers only requests addressed to 127.0.0.1, "
+            f"localhost or [::1], so that other web pages cannot read the drafts it serves. "
+            f"Open http://127.0.0.1:{port}/ instead.\n",
+        )
+        return False
+
+    def _plain(self, status: HTTPStatus, text: str, headers: dict[str, str] | None = None) -> None:
+        """A short text answer, after which the connection is closed."""
+        body = text.encode("utf-8")
+        self.close_connection = True
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def do_GET(self) -> None:
         if urlsplit(self.path).path == EVENTS_PATH:
@@ -96,6 +140,21 @@ class DevRequestHandler(SimpleHTTPRequestHandler):
             self.wfile.write(data)
 
     def _events(self) -> None:
+        streams = self.server.streams
+        if not streams.acquire(blocking=False):
+            self._plain(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                f"Too many live-reload connections (at most {self.server.max_streams}): close "
+                "some tabs of this course and reload this one to have it reload on save.\n",
+                {"Retry-After": "5"},
+            )
+            return
+        try:
+            self._stream_events()
+        finally:
+            streams.release()
+
+    def _stream_events(self) -> None:
         hub = self.server.hub
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")

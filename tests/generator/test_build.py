@@ -101,7 +101,7 @@ def test_a_big_replaced_site_is_deleted_in_the_background(
     out = tmp_path / "site"
     build(BuildOptions(vault=vault, out=out, cache_dir=None))
     # An earlier removal cut short (the machine went down) is started again by the next build.
-    leftover = tmp_path / ".site.old-crashed"
+    leftover = tmp_path / ".site.coursegen-old-crashed_"  # as mkdtemp names it
     (leftover / "deep" / "er").mkdir(parents=True)
     (leftover / "deep" / "er" / "page.html").write_text("old", encoding="utf-8")
     (vault / "A.md").write_text("# A\n\nNew text.\n", encoding="utf-8")

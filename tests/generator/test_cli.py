@@ -91,7 +91,7 @@ def test_cli_build_refuses_to_replace_a_folder_that_is_not_a_site(
     (precious / "thesis.txt").write_text("years of work", encoding="utf-8")
     result = runner.invoke(app, ["build", str(vault), "-o", str(precious), "--no-cache"])
     assert result.exit_code == 1
-    assert "refusing to replace it" in result.output
+    assert "was not made by coursegen: it holds thesis.txt" in result.output
     assert (precious / "thesis.txt").read_text(encoding="utf-8") == "years of work"
 
 

@@ -13,7 +13,8 @@ import pytest
 from watchfiles import Change
 
 from generator.dev.api import PortInUse
-from generator.dev.server import DevSession, inject_live_reload, run_dev
+from generator.dev.events import EventHub
+from generator.dev.server import DevServer, DevSession, inject_live_reload, run_dev
 
 VaultFactory = Callable[[dict[str, str | bytes]], Path]
 
@@ -79,11 +80,21 @@ def test_server_nul_byte_in_a_path_is_a_404_not_a_dropped_connection(
     assert status == 404 and kind.startswith("text/html")
 
 
-def raw_get(port: int, path: str) -> bytes:
-    """The response head to a request for ``path`` exactly as written (no client cleaning)."""
+def raw_get(port: int, path: str, host: str | None = "127.0.0.1") -> bytes:
+    """The response head to a request for ``path`` exactly as written (no client cleaning),
+    with ``host`` as its Host header (None: none)."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
-        conn.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        header = "" if host is None else f"Host: {host}\r\n"
+        conn.sendall(f"GET {path} HTTP/1.1\r\n{header}Connection: close\r\n\r\n".encode())
         return conn.recv(4096)
+
+
+def read_all(conn: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection."""
+    chunks = []
+    while chunk := conn.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def test_server_folder_redirect_stays_on_this_server_and_quoted(session: DevSession) -> None:
@@ -154,3 +165,90 @@ def test_session_api_port_taken_raises_port_in_use(make_vault: VaultFactory,
         with pytest.raises(PortInUse, match="pass --api-port"):
             dev.start()
         dev.stop()
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["evil.example", "evil.example:{port}", "127.0.0.1.evil.example:{port}",
+     "localhost.evil.example", "localhost:{port}@evil.example", "0.0.0.0:{port}", None],
+)
+@pytest.mark.parametrize("path", ["/lesson/", "/__coursegen/events"])
+def test_server_request_for_another_host_name_is_refused_with_403(
+    session: DevSession, host: str | None, path: str
+) -> None:
+    """A page of another site whose name was made to resolve to 127.0.0.1 (DNS rebinding)
+    sends its own name: it gets no page."""
+    with socket.create_connection(("127.0.0.1", session.port), timeout=10) as conn:
+        header = "" if host is None else f"Host: {host.format(port=session.port)}\r\n"
+        conn.sendall(f"GET {path} HTTP/1.1\r\n{header}\r\n".encode())
+        answer = read_all(conn)
+    assert answer.startswith(b"HTTP/1.1 403 ")
+    assert b"answers only requests addressed to 127.0.0.1, localhost or [::1]" in answer
+    assert f"Open http://127.0.0.1:{session.port}/ instead.".encode() in answer
+    assert b"First text." not in answer and b"event: state" not in answer
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1:{port}", "127.0.0.1", "localhost:{port}", "LocalHost", "[::1]:{port}"]
+)
+def test_server_loopback_host_names_are_served(session: DevSession, host: str) -> None:
+    head = raw_get(session.port, "/lesson", host.format(port=session.port))
+    assert head.startswith(b"HTTP/1.1 301 ") and b"\r\nLocation: /lesson/\r\n" in head
+
+
+def open_stream(port: int) -> socket.socket:
+    """A live-reload stream that has received its first event (so the server counts it)."""
+    conn = socket.create_connection(("127.0.0.1", port), timeout=10)
+    conn.sendall(f"GET /__coursegen/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+    received = b""
+    while b"\n\n" not in received.partition(b"event: state")[2]:
+        chunk = conn.recv(4096)
+        assert chunk, received
+        received += chunk
+    assert received.startswith(b"HTTP/1.1 200 ")
+    return conn
+
+
+def test_server_live_reload_streams_past_the_cap_get_503_until_one_closes(
+    tmp_path: Path,
+) -> None:
+    hub = EventHub()
+    server = DevServer(free_port(), tmp_path, hub, max_streams=2)
+    port = server.server_address[1]
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    try:
+        streams = [open_stream(port), open_stream(port)]
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+            conn.sendall(f"GET /__coursegen/events HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n"
+                         .encode())
+            answer = read_all(conn)
+        assert answer.startswith(b"HTTP/1.1 503 ") and b"\r\nRetry-After: 5\r\n" in answer
+        assert b"Too many live-reload connections (at most 2)" in answer
+        # Ending the streams (the server stops them all here) frees their places; the server
+        # closes a stream's connection only after its place is free.
+        hub.close()
+        for stream in streams:
+            read_all(stream)
+            stream.close()
+        with open_stream(port) as again:  # answered 200 with the state, not 503
+            assert b"Too many" not in read_all(again)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_server_takes_a_burst_of_connections_without_turning_any_away(tmp_path: Path) -> None:
+    """The connections wait in the listen queue (the server is not even accepting yet): with
+    a queue of 5, the seventh connection hung."""
+    server = DevServer(free_port(), tmp_path, EventHub())
+    port = server.server_address[1]
+    connections: list[socket.socket] = []
+    try:
+        for _ in range(300):
+            connections.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+        assert len(connections) == 300
+    finally:
+        for conn in connections:
+            conn.close()
+        server.server_close()

@@ -1,0 +1,39 @@
+"""``make clean`` empties only a site coursegen wrote, and leaves the folder ready to build into."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from generator.build import BuildOptions, build
+from tests.conftest import ROOT, VaultFactory, require_binary
+from tests.generator.test_outfolder import VAULT, github_pages_checkout, tree
+
+
+def make_clean(cwd: Path, out: str) -> str:
+    """``make clean OUT=out`` run in ``cwd``, so that what it removes is under ``cwd``."""
+    done = subprocess.run(
+        [require_binary("make"), "-s", "-f", str(ROOT / "Makefile"), "clean", f"OUT={out}"],
+        cwd=cwd, capture_output=True, text=True, check=True,
+    )
+    return done.stdout + done.stderr
+
+
+def test_make_clean_leaves_a_git_checkout_alone_and_empties_a_built_site(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    pages = github_pages_checkout(tmp_path / "pages")
+    before = tree(pages)
+    assert "make clean: left 'pages' alone" in make_clean(tmp_path, "pages")
+    assert tree(pages) == before
+
+    site = tmp_path / "site"
+    site.mkdir()
+    placeholder = (ROOT / "site" / ".gitignore").read_bytes()
+    (site / ".gitignore").write_bytes(placeholder)
+    vault = make_vault(VAULT)
+    build(BuildOptions(vault=vault, out=site, cache_dir=None))
+    make_clean(tmp_path, "site")
+    assert tree(site) == {".gitignore": placeholder}
+    build(BuildOptions(vault=vault, out=site, cache_dir=None))  # as on a fresh clone
+    assert (site / "a" / "index.html").is_file()
