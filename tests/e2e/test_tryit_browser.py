@@ -227,6 +227,39 @@ def test_exercise_solved_shows_pass_and_progress_survives_reload(
     assert width <= 360
 
 
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("//evil.example/api/weather/Portland",
+         "The path must start with a single /: //evil.example/api/weather/Portland would send "
+         "the request to another server."),
+        ("http://evil.example/api/weather/Portland",
+         "Write only the path, starting with /, not a full address: the API's address is set "
+         "at the top of the page."),
+    ],
+    ids=["protocol-relative", "full-url"],
+)
+def test_tryit_same_origin_path_to_another_host_is_refused_with_message(
+    page: object, typed: str, message: str
+) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    # The API on the page's own origin, as deploys build (--api-base "").
+    page.evaluate("localStorage.setItem('coursegen:api-base', '')")
+    page.reload()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    panel = page.locator("section.tryit:not(.exercise)")
+    path = panel.get_by_label("Path")
+    path.fill(typed)
+    panel.get_by_role("button", name="Send").click()
+    expect(panel.locator(".tryit-note")).to_have_text(message)
+    expect(path).to_have_attribute("aria-invalid", "true")
+    expect(panel.locator(".tryit-status")).to_have_count(0)
+    assert not [url for url in requested if "evil.example" in url]
+
+
 def test_tryit_api_stopped_says_it_is_not_answering(
     page: object, servers: Servers, artifacts_dir: Path
 ) -> None:

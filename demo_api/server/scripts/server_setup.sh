@@ -134,6 +134,8 @@ if [[ ! -f $REPO_DIR/.env ]]; then
     printf 'created %s: put WEATHER_OPENWEATHERMAP_API_KEY there to use live weather\n' \
         "$REPO_DIR/.env"
 fi
+# .env overrides the unit's Environment= lines: its database path must be one the service can write.
+bash "$SERVER_DIR/scripts/check_env.sh" "$REPO_DIR/.env" "$SERVER_DIR/units/weather.service"
 chown "$SERVICE_USER:$SERVICE_USER" "$REPO_DIR/.env"
 chmod 0600 "$REPO_DIR/.env"
 

@@ -182,6 +182,19 @@
     });
     return parts.length ? "?" + parts.join("&") : "";
   }
+  /* The path names something on the API, never another server: with a same-origin API (base
+     "", as deploys build) "//host/x" would be a request to host, and "http://host/x" is no
+     path at all. The build reports such paths; a student can still type one. */
+  function pathProblem(text) {
+    var path = text.trim();
+    if (/^[\/\\]{2}/.test(path)) {
+      return "The path must start with a single /: " + path + " would send the request to another server.";
+    }
+    if (/^[a-z][a-z0-9+.\-]*:/i.test(path)) {
+      return "Write only the path, starting with /, not a full address: the API's address is set at the top of the page.";
+    }
+    return "";
+  }
   function requestUrl(base, req) {
     var path = req.path.trim() || "/";
     if (path.charAt(0) !== "/") path = "/" + path;
@@ -429,6 +442,7 @@
       }
     }
     body.addEventListener("input", checkJson);
+    path.addEventListener("input", function () { path.removeAttribute("aria-invalid"); });
     method.addEventListener("change", showBody);
 
     panel.addEventListener("keydown", function (event) {
@@ -459,6 +473,13 @@
       var req = current();
       note.textContent = "";
       if (!checkJson()) { body.focus(); note.textContent = "Fix the JSON body before sending."; return; }
+      var problem = pathProblem(req.path);
+      if (problem) {
+        path.setAttribute("aria-invalid", "true");
+        path.focus();
+        note.textContent = problem;
+        return;
+      }
       var base = apiBase();
       var init = { method: req.method, headers: new Headers(), cache: "no-store", mode: "cors" };
       try {

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -38,6 +39,17 @@ def fill_placeholders(template: str, values: dict[str, str]) -> str:
     left = re.findall(r"\{\{[A-Z_]+\}\}", template)
     assert not left, f"unfilled placeholders: {left}"
     return template
+
+
+def build_site(vault: Path, out: Path) -> None:
+    """``coursegen build VAULT -o OUT --api-base ""``, as server_setup.sh builds the course."""
+    command = [str(VENV_BIN / "coursegen"), "build", str(vault), "-o", str(out), "--api-base", ""]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        pytest.fail(
+            f"{' '.join(command)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}",
+            pytrace=False,
+        )
 
 
 def free_port() -> int:
@@ -93,6 +105,8 @@ class Topology:
 
     root: Path
     port: int = field(default_factory=free_port)
+    # An HTTPS port as well, added the way `certbot --nginx` adds it (see ``add_tls``).
+    tls_port: int | None = None
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
     logs: list[IO[bytes]] = field(default_factory=list)
 
@@ -111,6 +125,15 @@ class Topology:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def https_url(self) -> str:
+        assert self.tls_port is not None, "the stack has no HTTPS port (add_tls)"
+        return f"https://127.0.0.1:{self.tls_port}"
+
+    @property
+    def certificate(self) -> Path:
+        return self.root / "tls" / "cert.pem"
 
     def spawn(self, name: str, command: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
         log = (self.root / f"{name}.log").open("wb")
@@ -157,6 +180,20 @@ class Topology:
         # cwd is the temporary folder, so a developer's .env in the checkout is never read.
         return self.spawn("gunicorn", [*command, "demo_api.main:app"], env=env, cwd=self.root)
 
+    def add_tls(self, openssl: str) -> None:
+        """A self-signed certificate for 127.0.0.1; ``write_nginx_conf`` then also listens
+        with TLS in the site's server block, as ``certbot --nginx`` makes it listen on 443."""
+        folder = self.certificate.parent
+        folder.mkdir()
+        subprocess.run(
+            [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+             "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+             "-addext", "subjectAltName=IP:127.0.0.1",
+             "-keyout", str(folder / "key.pem"), "-out", str(self.certificate)],
+            check=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+        self.tls_port = free_port()
+
     def write_nginx_conf(self) -> None:
         """The shipped site, placeholders filled, under a main config that keeps to the folder."""
         site = fill_placeholders(
@@ -168,6 +205,15 @@ class Topology:
                 "UPSTREAM": f"unix:{self.socket}",
             },
         )
+        if self.tls_port is not None:
+            listen = f"    listen 127.0.0.1:{self.port};\n"
+            assert site.count(listen) == 1, "the site has no single listen line to add TLS beside"
+            site = site.replace(
+                listen,
+                f"{listen}    listen 127.0.0.1:{self.tls_port} ssl;\n"
+                f"    ssl_certificate {self.certificate};\n"
+                f"    ssl_certificate_key {self.certificate.parent / 'key.pem'};\n",
+            )
         (self.root / "weather.nginx").write_text(site)
         temp = self.root / "nginx-temp"
         temp.mkdir()
@@ -199,6 +245,24 @@ http {{
 }}
 """
         )
+
+    def start(self, nginx: str, workers: int) -> subprocess.Popen[bytes]:
+        """gunicorn, then nginx in the foreground; returns gunicorn once /api/health answers
+        through nginx."""
+        gunicorn = self.start_gunicorn(workers)
+        server = self.spawn("nginx", self.nginx_command(nginx, "-g", "daemon off;"))
+
+        def api_ready() -> bool:
+            for process, name in ((gunicorn, "gunicorn"), (server, "nginx")):
+                if process.poll() is not None:
+                    pytest.fail(f"{name} exited early:\n{self.log_text(name)}", pytrace=False)
+            try:
+                return httpx.get(f"{self.base_url}/api/health", timeout=2).status_code == 200
+            except httpx.TransportError:
+                return False
+
+        wait_until("GET /api/health through nginx", api_ready, self.log_tails)
+        return gunicorn
 
     def nginx_command(self, nginx: str, *extra: str) -> list[str]:
         return [
