@@ -21,15 +21,11 @@ import sys
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostic
 from generator.model import Vault
 from generator.version import CODE_VERSION, theme_fingerprint
 from generator.write import write_pickle
-
-if TYPE_CHECKING:
-    pass
 
 FORMAT = 1
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments", "jinja2", "latex2mathml", "pagefind")
