@@ -10,11 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 import generator.write as write_module
-from generator.build import BuildOptions, build, update
+from generator.build import BuildOptions, build
 from generator.cli import app
 from generator.dev.incremental import IncrementalBuilder
 from generator.errors import OutputError
 from generator.outfolder import SITE_MARKER
+from generator.uptodate import update
 from tests.conftest import ROOT, VaultFactory
 
 VAULT = {
