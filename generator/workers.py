@@ -27,7 +27,7 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -56,6 +56,7 @@ class Body:
     html: str
     diagnostics: list[Diagnostic]
     exercise_ids: list[str]
+    attachments: list[str] = field(default_factory=list)  # those the HTML links to or shows
 
 
 def render_bodies(context: RenderContext, paths: list[str]) -> dict[str, Body]:
@@ -67,7 +68,7 @@ def render_bodies(context: RenderContext, paths: list[str]) -> dict[str, Body]:
         html = hooks.render_note(path)
         found = context.diagnostics[before:]
         del context.diagnostics[before:]
-        bodies[path] = Body(html, found, hooks.exercise_ids)
+        bodies[path] = Body(html, found, hooks.exercise_ids, sorted(hooks.attachments))
     return bodies
 
 

@@ -37,6 +37,7 @@ class NoteRecord:
     html: str
     exercises: list[str]
     diagnostics: list[Diagnostic]
+    attachments: list[str] = field(default_factory=list)  # those the HTML links to or shows
     queries: dict[Query, Resolution] = field(default_factory=dict)
     link_deps: set[str] = field(default_factory=set)  # notes whose url/title/anchors were read
     full_deps: set[str] = field(default_factory=set)  # notes whose whole text was rendered
@@ -154,4 +155,5 @@ def resolve_note(
     hooks.record = record
     record.html = hooks.render_note(path)
     record.exercises = hooks.exercise_ids
+    record.attachments = sorted(hooks.attachments)
     return record
