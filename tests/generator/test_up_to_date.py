@@ -16,7 +16,7 @@ from tests.conftest import VaultFactory
 NOTES: dict[str, str | bytes] = {
     "index.md": "# Course\n\n## One\n\n- [[Lesson]]\n",
     "Lesson.md": "# Lesson\n\nSee [[Nowhere]] and [[Other]].\n",
-    "Other.md": "# Other\n\nPlain.\n",
+    "Other.md": "# Other\n\nPlain. ![[pic.png]]\n",
     "pic.png": b"\x89PNG\r\n\x1a\n",
 }
 
