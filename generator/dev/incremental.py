@@ -240,7 +240,7 @@ class IncrementalBuilder:
             course, _ = build_course(resolved)
         # The resolver put its diagnostics into self.problems; as build.assemble does, add
         # the load problems and the course's, sort, cap. The list is the same object while
-        # the diagnostics are unchanged (the content index tells so by identity).
+        # the diagnostics are unchanged (_take_diagnostics tells so by identity).
         self.problems.replace_group("load", self.load_problems)
         self.problems.replace("course", "", course.diagnostics)
         published = published_attachments(resolved)
