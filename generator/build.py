@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.attachments import published_attachments, unpublished_attachments
 from generator.course import Course, build_course
 from generator.diagnostics import Diagnostic, cap_repeats, count, sort_diagnostics
 from generator.load import load_vault
@@ -148,8 +149,16 @@ def _assemble(
 
     mark = time.perf_counter()
     course, course_problems = build_course(resolved)
+    published = published_attachments(resolved)
     resolved.diagnostics = cap_repeats(
-        sort_diagnostics([*load_problems, *resolved.diagnostics, *course_problems])
+        sort_diagnostics(
+            [
+                *load_problems,
+                *resolved.diagnostics,
+                *course_problems,
+                *unpublished_attachments(resolved, published),
+            ]
+        )
     )
     # Pagefind indexes in its own process: let it work while the pages are rendered here.
     with ThreadPoolExecutor(max_workers=1) as background:
@@ -167,7 +176,7 @@ def _assemble(
         )
         cache.dirty = cache.dirty or cache.pages != pages_before
         for attachment in vault.attachments:
-            if attachment.path in resolved.attachments:  # not those at the site's addresses
+            if attachment.path in published:  # only what a published page links to or shows
                 files.setdefault(attachment.path, attachment.data)
         timings["render"] = time.perf_counter() - mark
         if write_early is not None:

@@ -22,7 +22,7 @@ from rich.progress import (
 )
 
 from generator import __version__
-from generator.diagnostics import Diagnostic, count
+from generator.diagnostics import Diagnostic, count, count_info
 from generator.errors import CoursegenError
 
 app = typer.Typer(
@@ -84,11 +84,23 @@ def main(
     """Turn an Obsidian vault of course notes into a static course site."""
 
 
-def print_diagnostics(items: list[Diagnostic], vault: Path) -> None:
+STYLES = {"error": "red", "warning": "yellow", "info": "dim"}
+
+
+def print_diagnostics(items: list[Diagnostic], vault: Path, *, info: bool = True) -> None:
+    """Print ``items`` like a compiler; ``info=False`` leaves out the info ones."""
     prefix = "" if str(vault) in ("", ".") else f"{vault.as_posix().rstrip('/')}/"
     for item in items:
-        style = "red" if item.severity == "error" else "yellow"
-        err.print(item.format(prefix), style=style, markup=False)
+        if info or item.severity != "info":
+            err.print(item.format(prefix), style=STYLES[item.severity], markup=False)
+
+
+def tally(items: list[Diagnostic]) -> str:
+    """The counts a summary line shows: ``0 errors, 1 warning``, then ``, 2 info`` if any."""
+    errors, warnings = count(items)
+    text = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    notes = count_info(items)
+    return text + (f", {notes} info" if notes else "")
 
 
 def exit_code(items: list[Diagnostic], strict: bool) -> int:
@@ -136,18 +148,15 @@ def build(
         err.print(f"error: {exc}", style="red", markup=False)
         raise typer.Exit(2 if "does not exist" in str(exc) else 1) from exc
     elapsed = time.perf_counter() - started
-    print_diagnostics(result.diagnostics, vault)
-    errors, warnings = count(result.diagnostics)
+    # Info (attachments no page publishes) is for `check` to list; a build only counts it.
+    print_diagnostics(result.diagnostics, vault, info=False)
     done = (
         f"Site is up to date ({result.pages} pages, nothing changed since the last build)"
         if isinstance(result, UpToDate)
         else f"Built {result.pages} page{'s' * (result.pages != 1)}"
     )
-    err.print(
-        f"{done} in {elapsed:.2f} s: "
-        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}",
-        markup=False,
-    )
+    listed = " (coursegen check lists them)" if count_info(result.diagnostics) else ""
+    err.print(f"{done} in {elapsed:.2f} s: {tally(result.diagnostics)}{listed}", markup=False)
     raise typer.Exit(exit_code(result.diagnostics, strict))
 
 
@@ -183,19 +192,19 @@ def check(
         if live:
             payload["runs"] = runs
         errors, warnings = count(diagnostics)
-        payload["summary"] = {"errors": errors, "warnings": warnings, "notes": len(result.parsed)}
+        payload["summary"] = {
+            "errors": errors,
+            "warnings": warnings,
+            "info": count_info(diagnostics),
+            "notes": len(result.parsed),
+        }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
         print_diagnostics(diagnostics, vault)
         for run in runs:
             err.print(f"{run['file']}:{run['line']}: {run['summary']}", markup=False)
-        errors, warnings = count(diagnostics)
-        err.print(
-            f"Checked {len(result.parsed)} note{'s' * (len(result.parsed) != 1)}: "
-            f"{errors} error{'s' * (errors != 1)}, "
-            f"{warnings} warning{'s' * (warnings != 1)}",
-            markup=False,
-        )
+        notes = len(result.parsed)
+        err.print(f"Checked {notes} note{'s' * (notes != 1)}: {tally(diagnostics)}", markup=False)
     raise typer.Exit(exit_code(diagnostics, strict))
 
 

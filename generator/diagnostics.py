@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Severity = Literal["error", "warning"]
+# "info" is for what the author may want to know but need not fix (an attachment that is
+# not published): listed by ``check``, never counted as a warning, summed up by ``build``.
+Severity = Literal["error", "warning", "info"]
 REPEAT_LIMIT = 50  # diagnostics of one code in one file shown before a summary
 
 
@@ -31,7 +33,7 @@ class Diagnostic:
 
     def to_dict(self) -> dict[str, Any]:
         # By hand: dataclasses.asdict deep-copies every field, ten times slower for
-        # the thousand diagnostics content-index.json can carry.
+        # the thousand diagnostics `check --format json` can print.
         return {
             "file": self.file,
             "line": self.line,
@@ -48,6 +50,10 @@ def error(file: str, line: int, code: str, message: str, hint: str | None = None
 
 def warning(file: str, line: int, code: str, message: str, hint: str | None = None) -> Diagnostic:
     return Diagnostic(file, line, "warning", code, message, hint)
+
+
+def info(file: str, line: int, code: str, message: str, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(file, line, "info", code, message, hint)
 
 
 def sort_diagnostics(items: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -71,14 +77,18 @@ def _order(item: Diagnostic) -> tuple[str, int, str, str, str, bool, str]:
 
 
 def count(items: Iterable[Diagnostic]) -> tuple[int, int]:
-    """Return (errors, warnings)."""
+    """Return (errors, warnings); info items are neither."""
     errors = warnings = 0
     for item in items:
         if item.severity == "error":
             errors += 1
-        else:
+        elif item.severity == "warning":
             warnings += 1
     return errors, warnings
+
+
+def count_info(items: Iterable[Diagnostic]) -> int:
+    return sum(1 for item in items if item.severity == "info")
 
 
 def to_json(items: Iterable[Diagnostic]) -> str:

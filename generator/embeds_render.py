@@ -62,6 +62,7 @@ class PageHooks:
     embedded: int = 0  # note embeds shown on the page so far
     embedded_chars: int = 0  # and their HTML
     cut: bool = False  # whether embeds past those limits were shown as links (said once)
+    attachments: set[str] = field(default_factory=set)  # linked to or shown on the page
 
     @property
     def page_url(self) -> str:
@@ -100,8 +101,7 @@ class PageHooks:
             return LinkTarget(href=None, reason=reason)
         info = self.context.notes.get(resolution.path)
         if info is None:
-            url = self.context.attachments.get(resolution.path, "")
-            return LinkTarget(href=relative(self.page_url, url))
+            return LinkTarget(href=relative(self.page_url, self._attachment_url(resolution.path)))
         href = relative(self.page_url, info.url)
         if fragment:
             anchor = find_anchor(info.parsed, fragment)
@@ -224,8 +224,13 @@ class PageHooks:
                 break
         return tokens[start:end]
 
+    def _attachment_url(self, path: str) -> str:
+        """The site URL of an attachment this page links to or shows, which publishes it."""
+        self.attachments.add(path)
+        return self.context.attachments.get(path, "")
+
     def _embed_file(self, path: str, options: str | None) -> str:
-        url = relative(self.page_url, self.context.attachments.get(path, ""))
+        url = relative(self.page_url, self._attachment_url(path))
         name = PurePosixPath(path).name
         suffix = PurePosixPath(path).suffix.lower()
         width, height, alt = _size_options(options, name)
@@ -278,7 +283,7 @@ class PageHooks:
             token.attrs.pop("title", None)
         info = self.context.notes.get(resolution.path)
         if info is None:
-            return relative(self.page_url, self.context.attachments.get(resolution.path, ""))
+            return relative(self.page_url, self._attachment_url(resolution.path))
         url = relative(self.page_url, info.url)
         anchor = find_anchor(info.parsed, unquote(fragment)) if fragment else None
         return url + ("#" + anchor if anchor else "")

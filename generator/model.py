@@ -115,6 +115,9 @@ class Note:
     order: float | None = None
     kind: Literal["home", "note"] = "note"
     tryits: bool = False  # the body shows a try-it or exercise panel (its own or embedded)
+    # Vault paths of the attachments the body links to or shows, also through the notes it
+    # embeds: only these are copied into the site.
+    attachments: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -135,7 +138,9 @@ class ResolvedVault:
 
     config: CourseConfig
     notes: dict[str, Note]  # by vault path, published notes only
-    attachments: dict[str, str]  # vault path -> url relative to the site root
+    # vault path -> url relative to the site root, of every attachment links may resolve to;
+    # the site copies only those a page links to (see generator.attachments)
+    attachments: dict[str, str]
     backlinks: dict[str, list[Backlink]]  # target vault path -> links into it
     tags: dict[str, list[str]]  # lowercased tag -> vault paths (sorted)
     tag_names: dict[str, str]  # lowercased tag -> display form (first seen)

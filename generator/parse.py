@@ -22,7 +22,9 @@ from generator.model import Heading, SourceFile
 from generator.version import CODE_VERSION
 from generator.write import write_pickle
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
+# A note's body HTML, its diagnostics and the attachments it links to or shows.
+CachedBody = tuple[str, list[Diagnostic], list[str]]
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -331,8 +333,8 @@ class ParseCache:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.entries: dict[str, ParsedNote] = {}
-        # (digest, page url, signature of what it depends on) -> (body HTML, its diagnostics)
-        self.html: dict[tuple[str, str, str], tuple[str, list[Diagnostic]]] = {}
+        # (digest, page url, signature of what it depends on) -> a rendered body
+        self.html: dict[tuple[str, str, str], CachedBody] = {}
         # the search index of the last build: Pagefind's files by shard (see search.shard_key)
         self.search: dict[str, dict[str, bytes]] = {}
         self.pages: dict[str, bytes] = {}  # note pages of the last build, by page key
@@ -349,10 +351,10 @@ class ParseCache:
             except Exception:  # a corrupt or foreign cache is only a slower build
                 self.entries, self.html = {}, {}
 
-    def get_html(self, key: tuple[str, str, str]) -> tuple[str, list[Diagnostic]] | None:
+    def get_html(self, key: tuple[str, str, str]) -> CachedBody | None:
         return self.html.get(key)
 
-    def put_html(self, key: tuple[str, str, str], value: tuple[str, list[Diagnostic]]) -> None:
+    def put_html(self, key: tuple[str, str, str], value: CachedBody) -> None:
         if self.html.get(key) != value:
             self.html[key] = value
             self.dirty = True

@@ -16,7 +16,6 @@ from xml.sax.saxutils import escape as xml_escape
 from markupsafe import Markup
 
 from generator.course import Course, Lesson, tag_output_dir, tag_url
-from generator.diagnostics import Diagnostic, sort_diagnostics
 from generator.model import Note, ResolvedVault
 from generator.search import build_search_index, lighten
 from generator.theme import Theme, load_theme, without_header_lines
@@ -507,16 +506,16 @@ def _text(text: str) -> str:
     )
 
 
-def content_index(
-    vault: ResolvedVault, course: Course, *, memo: dict[Diagnostic, str] | None = None
-) -> bytes:
-    """``content-index.json``: the contract the site's scripts and outside tools read."""
+def content_index(vault: ResolvedVault, course: Course) -> bytes:
+    """``content-index.json``: the contract the site's scripts and outside tools read.
+
+    It is public, so it holds the notes and nothing about the build: no diagnostics (their
+    messages can name files of the build machine); ``coursegen check --format json`` has them.
+    """
     entries: dict[str, str] = {}
     for note in sorted(vault.notes.values(), key=lambda n: n.slug):
         entries[note.slug] = content_index_entry(note, vault, course)
-    return content_index_document(
-        list(entries.values()), content_index_diagnostics(vault, course, memo=memo)
-    )
+    return content_index_document(list(entries.values()))
 
 
 def content_index_entry(note: Note, vault: ResolvedVault, course: Course) -> str:
@@ -551,28 +550,9 @@ def content_index_entry(note: Note, vault: ResolvedVault, course: Course) -> str
     return _json(note.slug) + ":" + _json(entry)
 
 
-def content_index_diagnostics(
-    vault: ResolvedVault, course: Course, *, memo: dict[Diagnostic, str] | None = None
-) -> str:
-    """The members of the ``diagnostics`` array of content-index.json.
-
-    ``memo`` keeps each diagnostic's JSON between calls (the dev loop passes one)."""
-    shown: list[str] = []
-    for item in sort_diagnostics([*vault.diagnostics, *course.diagnostics]):
-        text = memo.get(item) if memo is not None else None
-        if text is None:
-            text = _json(item.to_dict())
-            if memo is not None:
-                memo[item] = text
-        shown.append(text)
-    return ",".join(shown)
-
-
-def content_index_document(entries: list[str], diagnostics: str) -> bytes:
-    """content-index.json from its note members (in slug order) and its diagnostics."""
-    return (
-        '{"version":1,"notes":{' + ",".join(entries) + '},"diagnostics":[' + diagnostics + "]}"
-    ).encode("utf-8")
+def content_index_document(entries: list[str]) -> bytes:
+    """content-index.json from its note members (in slug order)."""
+    return ('{"version":1,"notes":{' + ",".join(entries) + "}}").encode("utf-8")
 
 
 def _json(value: Any) -> str:

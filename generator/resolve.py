@@ -166,13 +166,14 @@ def resolve_vault(
         html_keys[path] = (info.parsed.digest, info.url, signature)
         cached = cache.get_html(html_keys[path])
         if cached is not None:
-            bodies[path] = Body(cached[0], cached[1], [], [])  # only try-it notes have exercises
+            # only try-it notes have exercises, and those are never cached
+            bodies[path] = Body(cached[0], cached[1], [], [], cached[2])
     todo = [path for path in published if path not in bodies]
     fresh = render(context, todo) if todo else {}
     for path, body in fresh.items():
         bodies[path] = body
         if cache is not None and path in html_keys:
-            cache.put_html(html_keys[path], (body.html, body.diagnostics))
+            cache.put_html(html_keys[path], (body.html, body.diagnostics, body.attachments))
     for path, info in published.items():
         links = resolved_links[path]
         for link, fact in zip(links, info.parsed.links, strict=True):
@@ -184,7 +185,9 @@ def resolve_vault(
             tag_names.setdefault(tag.casefold(), tag)
         body = bodies[path]
         diagnostics.extend(body.diagnostics)
-        notes[path] = make_note(info, links, body.html, note_tags, body.exercise_ids, home)
+        notes[path] = make_note(
+            info, links, body.html, note_tags, body.exercise_ids, home, body.attachments
+        )
     for target in backlinks:
         backlinks[target] = sorted(set(backlinks[target]))  # by source, line, then sentence
     diagnostics.extend(
@@ -210,6 +213,7 @@ def make_note(
     tags: list[str],
     exercises: list[str],
     home: str | None,
+    attachments: list[str],
 ) -> Note:
     """The published note the theme renders, from its parse, its links and its body HTML."""
     fm = info.parsed.frontmatter
@@ -231,6 +235,7 @@ def make_note(
         order=_number(fm.get("order")),
         kind="home" if info.path == home else "note",
         tryits=TRYIT_MARK in html,
+        attachments=attachments,
     )
 
 

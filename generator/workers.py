@@ -27,7 +27,7 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -56,7 +56,8 @@ class Body:
     html: str
     diagnostics: list[Diagnostic]
     exercise_ids: list[str]
-    exercise_sites: list[tuple[str, str, int]]
+    exercise_sites: list[tuple[str, str, int]] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)  # those the HTML links to or shows
 
 
 def render_bodies(context: RenderContext, paths: list[str]) -> dict[str, Body]:
@@ -68,7 +69,8 @@ def render_bodies(context: RenderContext, paths: list[str]) -> dict[str, Body]:
         html = hooks.render_note(path)
         found = context.diagnostics[before:]
         del context.diagnostics[before:]
-        bodies[path] = Body(html, found, hooks.exercise_ids, hooks.exercise_sites)
+        bodies[path] = Body(html, found, hooks.exercise_ids, hooks.exercise_sites,
+                            sorted(hooks.attachments))
     return bodies
 
 

@@ -127,4 +127,6 @@ def _tags(note_tags: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[s
 
 def _note(path: str, info: NoteInfo, record: NoteRecord, tags: list[str], home: str | None
           ) -> Note:
-    return make_note(info, record.links, record.html, tags, record.exercises, home)
+    return make_note(
+        info, record.links, record.html, tags, record.exercises, home, record.attachments
+    )

@@ -3,9 +3,8 @@ changed it, and the document spliced together as bytes.
 
 The file holds every note (about 2 MB for 1,000 notes). Joining it as one ``str`` and
 encoding that cost more than the rest of its upkeep: a single non-ASCII character (``…`` in a
-diagnostic) makes the whole string wide. So each note's member is kept encoded and the
-document is joined from bytes, framed by what :func:`content_index_document` puts around
-its two variable parts.
+title) makes the whole string wide. So each note's member is kept encoded and the document
+is joined from bytes, framed by what :func:`content_index_document` puts around the notes.
 """
 
 from __future__ import annotations
@@ -15,13 +14,8 @@ from dataclasses import dataclass, field
 
 from generator.course import Course
 from generator.dev.resolver import Change
-from generator.diagnostics import Diagnostic
 from generator.model import ResolvedVault
-from generator.render import (
-    content_index_diagnostics,
-    content_index_document,
-    content_index_entry,
-)
+from generator.render import content_index_document, content_index_entry
 
 _SLOT = "\0"  # never in JSON text: json.dumps escapes control characters
 
@@ -32,9 +26,6 @@ class ContentIndex:
 
     members: list[bytes] = field(default_factory=list)  # "slug":{...} by slug, UTF-8
     position: dict[str, int] = field(default_factory=dict)  # note path -> index in members
-    diagnostics_key: tuple[list[Diagnostic], list[Diagnostic]] | None = None
-    diagnostic_json: dict[Diagnostic, str] = field(default_factory=dict)
-    diagnostics: bytes = b""
     document: bytes = b""
 
     def update(self, vault: ResolvedVault, course: Course, change: Change) -> bytes:
@@ -47,16 +38,8 @@ class ContentIndex:
                 at = self.position.get(path)
                 if at is not None and path in notes:
                     self.members[at] = _member(vault, course, path)
-        key = (vault.diagnostics, course.diagnostics)
-        known = self.diagnostics_key
-        if known is None or key[0] is not known[0] or key[1] is not known[1]:
-            memo = {
-                d: self.diagnostic_json[d] for d in vault.diagnostics if d in self.diagnostic_json
-            }
-            self.diagnostics = content_index_diagnostics(vault, course, memo=memo).encode()
-            self.diagnostic_json, self.diagnostics_key = memo, key
-        head, middle, tail = _frame()
-        self.document = b"".join((head, b",".join(self.members), middle, self.diagnostics, tail))
+        head, tail = _frame()
+        self.document = b"".join((head, b",".join(self.members), tail))
         return self.document
 
     def _rebuild(self, vault: ResolvedVault, course: Course) -> None:
@@ -73,7 +56,7 @@ def _member(vault: ResolvedVault, course: Course, path: str) -> bytes:
 
 
 @functools.cache
-def _frame() -> tuple[bytes, bytes, bytes]:
-    """The bytes before the notes, between notes and diagnostics, and after them."""
-    head, middle, tail = content_index_document([_SLOT], _SLOT).split(_SLOT.encode())
-    return head, middle, tail
+def _frame() -> tuple[bytes, bytes]:
+    """The bytes before the notes and after them."""
+    head, tail = content_index_document([_SLOT]).split(_SLOT.encode())
+    return head, tail

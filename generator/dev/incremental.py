@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.attachments import published_attachments, unpublished_attachments
 from generator.build import cache_path, collector_paused
 from generator.course import Course, build_course
 from generator.dev.pages import PageStore
@@ -89,7 +90,9 @@ class IncrementalBuilder:
         self._search_shards: dict[str, dict[str, bytes]] = {}  # reused by unchanged shards
         self._documents: dict[str, tuple[Note, str]] = {}
         self._attachments: dict[str, bytes] | None = None  # output path -> bytes
-        self._attachments_of: dict[str, str] | None = None  # the resolved attachments it is of
+        self._attachments_of: set[str] | None = None  # the published attachments it is of
+        self._published: set[str] = set()  # attachments a published page links to or shows
+        self._linkable: dict[str, str] | None = None  # resolved.attachments, when last looked
         self._lock = threading.RLock()  # one writer of ``options.out`` at a time
         self._generation = 0
         self.search = BackgroundSearch(self.update_search)
@@ -109,6 +112,7 @@ class IncrementalBuilder:
         self.parsed = parse_notes(self.vault.notes if self.vault else [], self.cache)
         self.cache.save({p.digest for p in self.parsed.values()})
         self.problems = SortedDiagnostics()
+        self._linkable = None  # the new diagnostics hold no attachment.unpublished yet
         self.resolver = IncrementalResolver(self.options, self.problems)
         self.pages = PageStore()
         with self._lock:
@@ -238,9 +242,15 @@ class IncrementalBuilder:
             course, _ = build_course(resolved)
         # The resolver put its diagnostics into self.problems; as build.assemble does, add
         # the load problems and the course's, sort, cap. The list is the same object while
-        # the diagnostics are unchanged (the content index tells so by identity).
+        # the diagnostics are unchanged (_take_diagnostics tells so by identity).
         self.problems.replace_group("load", self.load_problems)
         self.problems.replace("course", "", course.diagnostics)
+        published = published_attachments(resolved)
+        if published != self._published or resolved.attachments is not self._linkable:
+            self._published, self._linkable = published, resolved.attachments
+            self.problems.replace(
+                "attachments", "", unpublished_attachments(resolved, published)
+            )
         resolved.diagnostics = self.problems.capped()
         files, pages = self.pages.assemble(resolved, course, change)
         self.resolved, self.course = resolved, course
@@ -248,8 +258,8 @@ class IncrementalBuilder:
 
     def _with_search(self, files: dict[str, bytes]) -> dict[str, bytes]:
         # Vault.attachments looks at every file of the vault: only when they or the ones the
-        # site copies (not those at a page's address) changed.
-        copied = self.resolved.attachments if self.resolved else {}
+        # site copies (those a published page links to or shows) changed.
+        copied = self._published
         if self._attachments is None or copied is not self._attachments_of:
             self._attachments = {
                 a.path: a.data for a in self.vault.attachments if a.path in copied

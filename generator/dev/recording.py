@@ -38,6 +38,7 @@ class NoteRecord:
     exercises: list[str]
     diagnostics: list[Diagnostic]
     exercise_sites: list[tuple[str, str, int]] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)  # those the HTML links to or shows
     queries: dict[Query, Resolution] = field(default_factory=dict)
     link_deps: set[str] = field(default_factory=set)  # notes whose url/title/anchors were read
     full_deps: set[str] = field(default_factory=set)  # notes whose whole text was rendered
@@ -156,4 +157,5 @@ def resolve_note(
     record.html = hooks.render_note(path)
     record.exercises = hooks.exercise_ids
     record.exercise_sites = hooks.exercise_sites
+    record.attachments = sorted(hooks.attachments)
     return record

@@ -1,9 +1,9 @@
 """The one :class:`MarkdownIt` the build parses notes with.
 
-CommonMark with raw HTML (the author is trusted), tables and strikethrough; mdit-py-plugins for
-front matter (skipped here, read separately), footnotes (also inline ``^[…]``) and dollar math;
-our own plugin per Obsidian syntax. Call :func:`create_markdown` again in each worker process
-rather than pickling an instance.
+CommonMark with raw HTML (the author is trusted, though HTML comments are dropped), tables and
+strikethrough; mdit-py-plugins for front matter (skipped here, read separately), footnotes
+(also inline ``^[…]``) and dollar math; our own plugin per Obsidian syntax. Call
+:func:`create_markdown` again in each worker process rather than pickling an instance.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from generator.markdown.comments import comments_plugin
 from generator.markdown.embeds import embeds_plugin
 from generator.markdown.headings import headings_plugin
 from generator.markdown.highlights import highlights_plugin
+from generator.markdown.htmlcomments import html_comments_plugin
 from generator.markdown.lines import lines_plugin
 from generator.markdown.math import math_plugin
 from generator.markdown.tags import tags_plugin
@@ -52,6 +53,7 @@ def create_markdown() -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(math_plugin)
     md.use(comments_plugin)
+    md.use(html_comments_plugin)
     md.use(wikilinks_plugin)
     md.use(embeds_plugin)
     md.use(tags_plugin)

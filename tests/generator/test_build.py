@@ -22,7 +22,7 @@ from tests.conftest import VaultFactory
 VAULT = {
     "index.md": "---\ntitle: Course\n---\n## 1. Start\n\n- [[A]]\n- [[B]]\n",
     "A.md": "# A\n\nLinks to [[B#Two]] and embeds ![[B#Two]].\n\n```python\nx = 1\n```\n",
-    "B.md": "# B\n\n## Two\n\nSecond ^blk\n\n#tag\n",
+    "B.md": "# B\n\n## Two\n\nSecond ^blk ![[pic.png]]\n\n#tag\n",
     "img/pic.png": b"\x89PNG\r\n\x1a\n",
 }
 
@@ -159,7 +159,7 @@ def test_notes_and_files_at_the_sites_own_addresses_move_aside_with_a_warning(
     vault = make_vault(
         {
             "index.md": "# Course\n\n## 1. Start\n\n- [[Graph]]\n",
-            "Graph.md": "# Graph\n\nAbout graphs. #python\n",
+            "Graph.md": "# Graph\n\nAbout graphs. #python ![[tags/icon.png]]\n",
             "Tags/Python.md": "# Python tag\n\nWhat the tag means. [[Graph]]\n",
             "concepts/Idea.md": "# Idea\n\n![[concepts/pic.png]] [[content-index.json]]\n",
             "concepts/pic.png": b"\x89PNG\r\n\x1a\n",

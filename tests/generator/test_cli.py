@@ -105,7 +105,45 @@ def test_cli_check_json_lists_diagnostics_with_file_and_line(make_vault: VaultFa
         3,
         "link.unresolved",
     )
-    assert payload["summary"] == {"errors": 0, "warnings": 1, "notes": 2}
+    assert payload["summary"] == {"errors": 0, "warnings": 1, "info": 0, "notes": 2}
+
+
+PRIVATE_ATTACHMENT = {
+    **TWO_NOTES,
+    "Answers.md": "---\ndraft: true\n---\n# Answers\n\n![[exam-answers.pdf]]\n",
+    "private/exam-answers.pdf": b"%PDF-1.4 answers",
+}
+
+
+def test_cli_check_lists_an_unpublished_attachment_as_info(make_vault: VaultFactory) -> None:
+    vault = make_vault(PRIVATE_ATTACHMENT)
+    text = runner.invoke(app, ["check", str(vault), "--strict"])
+    assert text.exit_code == 0, text.output  # info is not a warning, even with --strict
+    assert (
+        f"{vault.as_posix()}/private/exam-answers.pdf: info: attachment.unpublished: "
+        "no published page links to or embeds this file" in text.output
+    )
+    assert "0 errors, 0 warnings, 1 info" in text.output
+    payload = json.loads(runner.invoke(app, ["check", str(vault), "--format", "json"]).stdout)
+    [item] = payload["diagnostics"]
+    assert (item["file"], item["severity"], item["code"]) == (
+        "private/exam-answers.pdf",
+        "info",
+        "attachment.unpublished",
+    )
+    assert payload["summary"] == {"errors": 0, "warnings": 0, "info": 1, "notes": 3}
+
+
+def test_cli_build_counts_info_without_listing_it(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    vault = make_vault(PRIVATE_ATTACHMENT)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(vault), "-o", str(out), "--strict", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert "attachment.unpublished" not in result.output
+    assert "0 errors, 0 warnings, 1 info (coursegen check lists them)" in result.output
+    assert not (out / "private").exists()
 
 
 def test_cli_check_text_keeps_line_numbers_readable(make_vault: VaultFactory) -> None:
@@ -184,7 +222,9 @@ def test_cli_build_of_a_folder_without_notes_warns(tmp_path: Path) -> None:
     assert result.exit_code == 0
     expected = f"{folder.as_posix()}/: warning: vault.empty: this folder holds no notes"
     assert expected in result.output
-    assert (tmp_path / "out" / "cat.png").is_file()
+    # no page shows the picture, so it is not published; check names it
+    assert not (tmp_path / "out" / "cat.png").exists()
+    assert "0 errors, 1 warning, 1 info (coursegen check lists them)" in result.output
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from tests.conftest import VaultFactory
 NOTES: dict[str, str | bytes] = {
     "index.md": "# Course\n\n## One\n\n- [[Lesson]]\n",
     "Lesson.md": "# Lesson\n\nSee [[Nowhere]] and [[Other]].\n",
-    "Other.md": "# Other\n\nPlain.\n",
+    "Other.md": "# Other\n\nPlain. ![[pic.png]]\n",
     "pic.png": b"\x89PNG\r\n\x1a\n",
 }
 
@@ -52,7 +52,7 @@ def test_an_edited_note_or_attachment_is_built_again(
 ) -> None:
     vault = make_vault(NOTES)
     update(_options(vault, tmp_path))
-    (vault / "Other.md").write_text("# Other\n\nEdited.\n", "utf-8")
+    (vault / "Other.md").write_text("# Other\n\nEdited. ![[pic.png]]\n", "utf-8")
     assert isinstance(update(_options(vault, tmp_path)), BuildResult)
     assert "Edited." in _page(tmp_path)
     (vault / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\nmore")

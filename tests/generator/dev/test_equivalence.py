@@ -1,4 +1,6 @@
-"""The dev builder's output folder equals a fresh full build after every edit, byte for byte."""
+"""The dev builder's output folder equals a fresh full build after every edit, byte for byte,
+and so do its diagnostics. Both publish only the attachments a published page shows, and
+neither lets an HTML comment through."""
 
 from __future__ import annotations
 
@@ -15,6 +17,9 @@ from generator.dev.incremental import IncrementalBuilder
 from generator.diagnostics import Diagnostic
 from generator.render import render_site
 from generator.search import SEARCH_DIR
+from tests.conftest import VaultFactory
+from tests.generator.sitefiles import readable_files, shown_files
+from tests.generator.test_attachments import PUBLISHED, VAULT
 
 STEPS = 30
 SEARCH_EVERY = 10
@@ -60,6 +65,7 @@ class VaultModel:
         self.counter = 0
         (root / "img").mkdir(parents=True)
         (root / "img" / "chart.png").write_bytes(b"\x89PNG fake chart")
+        (root / "img" / "unused.pdf").write_bytes(b"%PDF no page links to it")
         for i in range(5):
             self.create(f"lessons/Lesson {i}.md" if i < 3 else f"concepts/Idea {i}.md")
         self.write_home()
@@ -87,13 +93,16 @@ class VaultModel:
             words.append("#" + self.rng.choice(TAGS))
         if self.rng.random() < 0.1:
             words.append("![[chart.png]]")
+        if self.rng.random() < 0.2:
+            words.insert(1, "<!-- private remark [[Nowhere]] -->")
         return " ".join(words) + "."
 
     def create(self, path: str | None = None) -> list[str]:
         self.counter += 1
         path = path or f"{self.rng.choice(['lessons', 'concepts'])}/New {self.counter}.md"
         spec = NoteSpec(lines=["# Heading", "", self.sentence(), "", "## Part", "",
-                               self.sentence(), "", "## Other", "", self.sentence()])
+                               self.sentence(), "", "<!-- private remark", "", "more -->", "",
+                               "## Other", "", self.sentence()])
         self.notes[path] = spec
         return self.save(path)
 
@@ -174,6 +183,16 @@ def assert_same_site(dev_out: Path, full_out: Path, *, search: bool = True) -> N
     assert different == []
 
 
+def assert_published_only_what_pages_show(out: Path, vault: Path) -> None:
+    attachments = {
+        p.relative_to(vault).as_posix() for p in vault.rglob("*") if p.is_file()
+    } - {p.relative_to(vault).as_posix() for p in vault.rglob("*.md")}
+    copied = {name for name in attachments if (out / name).is_file()}
+    assert copied == shown_files(out) & attachments
+    leaked = [name for name, data in readable_files(out).items() if b"private remark" in data]
+    assert leaked == []
+
+
 @pytest.mark.parametrize("seed", [7, 11, 23])
 def test_incremental_random_edits_match_full_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
@@ -198,11 +217,64 @@ def test_incremental_random_edits_match_full_build(
             builder.update_search()
         monkeypatch.setattr(generator.build, "render_site",
                             with_search if search else without_search)
-        build(BuildOptions(vault=vault, out=full_out, cache_dir=None))
+        full = build(BuildOptions(vault=vault, out=full_out, cache_dir=None))
         try:
             assert_same_site(dev_out, full_out, search=search)
+            assert builder.diagnostics == full.diagnostics
+            assert_published_only_what_pages_show(dev_out, vault)
         except AssertionError as exc:
             raise AssertionError(f"step {step}: after touching {touched}: {exc}") from None
+    builder.close()
+
+
+def test_incremental_publishes_the_attachments_a_full_build_does(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    vault = make_vault(VAULT)
+    dev_out, full_out = tmp_path / "dev", tmp_path / "full"
+    builder = IncrementalBuilder(
+        BuildOptions(vault=vault, out=dev_out, cache_dir=None), auto_search=False
+    )
+    builder.full_build()
+    lesson = (vault / "lessons" / "Lesson.md").read_text("utf-8")
+    edits: list[tuple[str, str | bytes | None, set[str]]] = [
+        # a published note stops linking to a file (the fast path)
+        ("lessons/Lesson.md", lesson.replace(" and [[handout.pdf]]", ""),
+         PUBLISHED - {"handout.pdf"}),
+        # a note embedded through another one stops showing a picture
+        ("Deeper.md", "# Deeper\n\n## Figure\n\nNo picture.\n",
+         PUBLISHED - {"handout.pdf", "figure.svg"}),
+        # a note that is not published links to a file: still private
+        ("Hidden.md", "---\npublish: false\n---\n![[notes-to-self.txt]]\n",
+         PUBLISHED - {"handout.pdf", "figure.svg"}),
+        # the draft is published: the section the lesson embeds shows its answers now
+        ("Answers.md", str(VAULT["Answers.md"]).replace("draft: true", "draft: false"),
+         PUBLISHED - {"handout.pdf", "figure.svg"} | {"private/exam-answers.pdf"}),
+        # a shown file is deleted, then written again
+        ("callout.png", None, PUBLISHED - {"handout.pdf", "figure.svg", "callout.png"}
+         | {"private/exam-answers.pdf"}),
+        ("callout.png", b"\x89PNG again", PUBLISHED - {"handout.pdf", "figure.svg"}
+         | {"private/exam-answers.pdf"}),
+    ]
+    for step, (name, content, expected) in enumerate(edits):
+        path = vault / name
+        if content is None:
+            path.unlink()
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, "utf-8")
+        builder.rebuild({path})
+        full = build(BuildOptions(vault=vault, out=full_out, cache_dir=None))
+        try:
+            assert_same_site(dev_out, full_out, search=False)
+            assert builder.diagnostics == full.diagnostics
+            copied = {n for n in VAULT if not n.endswith(".md") and (dev_out / n).is_file()}
+            assert copied == expected
+            info = {d.file for d in builder.diagnostics if d.code == "attachment.unpublished"}
+            assert info == {n for n in VAULT if not n.endswith(".md")} - expected - {name}
+        except AssertionError as exc:
+            raise AssertionError(f"step {step} ({name}): {exc}") from None
     builder.close()
 
 

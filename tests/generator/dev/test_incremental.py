@@ -134,9 +134,10 @@ def test_the_first_note_added_ends_the_empty_vault_warning(
         BuildOptions(vault=vault, out=tmp_path / "site", cache_dir=None), background_search=False
     )
     dev.full_build()
-    assert [d.code for d in dev.diagnostics] == ["vault.empty"]
-    edit(dev, "First.md", "# First\n")
+    expected = ["vault.empty", "attachment.unpublished"]  # no page shows the picture either
+    assert [d.code for d in dev.diagnostics] == expected
+    edit(dev, "First.md", "# First\n\n![[pic.png]]\n")
     assert dev.diagnostics == []
     edit(dev, "First.md", None)
-    assert [d.code for d in dev.diagnostics] == ["vault.empty"]
+    assert [d.code for d in dev.diagnostics] == expected
     dev.close()

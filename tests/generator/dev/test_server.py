@@ -36,7 +36,7 @@ def fetch(url: str) -> tuple[int, str, bytes]:
 @pytest.fixture
 def session(make_vault: VaultFactory, tmp_path: Path) -> Iterator[DevSession]:
     vault = make_vault({
-        "index.md": "# Course\n\n## 1. Start\n\n- [[Lesson]]\n",
+        "index.md": "# Course\n\n## 1. Start\n\n- [[Lesson]]\n\n![[chart.png]]\n",
         "Lesson.md": "# Lesson\n\nFirst text.\n",
         "img/chart.png": b"\x89PNG chart",
     })

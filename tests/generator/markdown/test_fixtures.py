@@ -17,6 +17,7 @@ PLUGINS = [
     "callouts",
     "tags",
     "comments",
+    "htmlcomments",
     "blockrefs",
     "tasks",
     "headings",
