@@ -59,11 +59,11 @@ def info(file: str, line: int, code: str, message: str, hint: str | None = None)
 def sort_diagnostics(items: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Stable, de-duplicated order: by file, then line, then code and message."""
     # The order key tells apart every two unequal diagnostics, so the result depends only on
-    # which diagnostics there are (generator.dev.problems keeps it up to date).
-    return sorted(set(items), key=_order)
+    # which diagnostics there are (generator.engine.problems keeps it up to date).
+    return sorted(set(items), key=order_key)
 
 
-def _order(item: Diagnostic) -> tuple[str, int, str, str, str, bool, str]:
+def order_key(item: Diagnostic) -> tuple[str, int, str, str, str, bool, str]:
     hint = item.hint
     return (
         item.file,

@@ -265,7 +265,7 @@ class PageHooks:
                 if original is None:
                     original = str(child.attrs.get(attr, ""))
                     child.meta["source_url"] = original
-                if not _is_local(original):
+                if not is_local(original):
                     continue
                 child.attrs[attr] = self._local_url(original, source, child)
 
@@ -289,8 +289,8 @@ class PageHooks:
         return url + ("#" + anchor if anchor else "")
 
 
-def _is_local(href: str) -> bool:
-    from generator.parse import _is_local as local
+def is_local(href: str) -> bool:
+    from generator.parse import is_local as local
 
     return local(href)
 

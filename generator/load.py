@@ -29,14 +29,14 @@ def load_vault(root: Path, *, skip: Iterable[Path] = ()) -> tuple[Vault, list[Di
     diagnostics: list[Diagnostic] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(
-            d for d in dirnames if not _skipped(d) and os.path.join(dirpath, d) not in skipped
+            d for d in dirnames if not skipped_dir(d) and os.path.join(dirpath, d) not in skipped
         )
         for filename in sorted(filenames):
             if filename.startswith(".") or filename.endswith("~"):
                 continue
             absolute = Path(dirpath) / filename
             rel = normalise_path(absolute.relative_to(root).as_posix())
-            found = _read(root, absolute, rel, diagnostics)
+            found = read_file(root, absolute, rel, diagnostics)
             if found is not None:
                 vault.files[rel] = found
     vault.files = dict(sorted(vault.files.items()))
@@ -59,11 +59,11 @@ def vault_problems(vault: Vault) -> list[Diagnostic]:
     ]
 
 
-def _skipped(dirname: str) -> bool:
+def skipped_dir(dirname: str) -> bool:
     return dirname.startswith(".") or dirname in SKIPPED_DIRS
 
 
-def _read(root: Path, path: Path, rel: str, diagnostics: list[Diagnostic]) -> SourceFile | None:
+def read_file(root: Path, path: Path, rel: str, diagnostics: list[Diagnostic]) -> SourceFile | None:
     try:
         if path.is_symlink():
             try:
@@ -113,3 +113,13 @@ def _read(root: Path, path: Path, rel: str, diagnostics: list[Diagnostic]) -> So
         diagnostics.append(error(rel, 0, "load.unreadable", f"cannot read file: {exc.strerror}"))
         return None
     return SourceFile(path=rel, data=data, mtime_ns=stat.st_mtime_ns)
+
+
+def vault_file(rel: str) -> bool:
+    """Whether :func:`load_vault` reads the file at vault path ``rel``: not in a skipped or
+    dot-folder, not a dot-file or an editor's backup."""
+    parts = rel.split("/")
+    if any(skipped_dir(part) for part in parts[:-1]):
+        return False
+    name = parts[-1]
+    return bool(name) and not name.startswith(".") and not name.endswith("~")

@@ -258,7 +258,7 @@ def _inline_facts(
         elif child.type in ("link_open", "image"):
             attr = "href" if child.type == "link_open" else "src"
             href = str(child.attrs.get(attr, ""))
-            if _is_local(href):
+            if is_local(href):
                 target, fragment = _split_href(href)
                 parsed.links.append(
                     LinkFact(
@@ -275,7 +275,7 @@ def _inline_facts(
                 )
 
 
-def _is_local(href: str) -> bool:
+def is_local(href: str) -> bool:
     """A link into the vault: relative, or vault-absolute ("/folder/Note.md"), not a URL."""
     if not href or href.startswith(("#", "//", "mailto:", "tel:", "data:", "obsidian:")):
         return False

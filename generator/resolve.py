@@ -1,38 +1,30 @@
-"""Stage 3, resolve: link index, every link and embed resolved, note bodies rendered to HTML."""
+"""Resolving: course settings, each note's title and address, the attachments the site may
+copy, and one link of a note resolved against the vault's link index."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator.anchors import find_anchor, heading_hint
-from generator.diagnostics import Diagnostic, error, sort_diagnostics, warning
-from generator.embeds_render import MAX_EMBED_DEPTH, RenderContext
+from generator.diagnostics import Diagnostic, error, warning
 from generator.frontmatter import is_published, string_list
 from generator.linkindex import LinkIndex, Resolution
 from generator.model import (
     TRYIT_MARK,
-    Backlink,
     CourseConfig,
     Link,
     Note,
-    ResolvedVault,
     SourceFile,
     Vault,
 )
-from generator.parse import LinkFact, ParseCache, ParsedNote
+from generator.parse import LinkFact, ParsedNote
 from generator.slugs import slug_for_path, slugify, unique_slug
 from generator.urls import file_url, page_url, usable_api_base
-from generator.vaultwide import api_schema_problems, exercise_id_problems
-from generator.workers import Body, render_bodies
 
 HOME_NAMES = ("index.md", "home.md", "readme.md")
-BodyRenderer = Callable[[RenderContext, list[str]], dict[str, Body]]
 LINK_BREAKING = set("#^|[]")
 
 
@@ -106,106 +98,6 @@ def config_problems(home: str | None, parsed: dict[str, ParsedNote]) -> list[Dia
     ]
 
 
-def resolve_vault(
-    vault: Vault,
-    parsed: dict[str, ParsedNote],
-    *,
-    project_root: Path | None = None,
-    overrides: dict[str, Any] | None = None,
-    cache: ParseCache | None = None,
-    render: BodyRenderer = render_bodies,
-) -> ResolvedVault:
-    """Resolve links, render note bodies and gather backlinks and tags for the whole vault.
-
-    With a ``cache``, a body whose note and link targets are unchanged is reused, not rendered.
-    ``render`` renders the other bodies: here by default, or on worker processes.
-    """
-    diagnostics: list[Diagnostic] = []
-    for item in parsed.values():
-        diagnostics.extend(item.diagnostics)
-    home = find_home(vault)
-    config = course_config(parsed.get(home) if home else None, vault, overrides)
-    diagnostics.extend(config_problems(home, parsed))
-    infos = _note_infos(vault, parsed, home, diagnostics)
-    published = {p: info for p, info in infos.items() if info.published}
-    attachments = site_attachments(vault, infos, diagnostics)
-    index = LinkIndex(
-        notes=list(published),
-        attachments=list(attachments),
-        aliases={p: string_list(i.parsed.frontmatter.get("aliases")) for p, i in published.items()},
-        unpublished=[p for p, info in infos.items() if not info.published],
-    )
-    context = RenderContext(
-        index=index,
-        notes=published,
-        attachments=attachments,
-        project_root=project_root,
-        vault_root=Path(vault.root),
-        diagnostics=diagnostics,
-        api_base=config.api_base,
-        openapi=config.openapi,
-        line_breaks=config.line_breaks,
-    )
-    notes: dict[str, Note] = {}
-    backlinks: dict[str, list[Backlink]] = defaultdict(list)
-    tags: dict[str, set[str]] = defaultdict(set)
-    tag_names: dict[str, str] = {}
-    resolved_links = {
-        path: [
-            _resolve_fact(fact, path, index, published, diagnostics) for fact in info.parsed.links
-        ]
-        for path, info in published.items()
-    }
-    signatures = BodySignatures(published, resolved_links, attachments, index, config)
-    bodies: dict[str, Body] = {}
-    html_keys: dict[str, tuple[str, str, str]] = {}
-    for path, info in published.items():
-        signature = signatures.of(path) if cache is not None else None
-        if cache is None or signature is None:
-            continue
-        html_keys[path] = (info.parsed.digest, info.url, signature)
-        cached = cache.get_html(html_keys[path])
-        if cached is not None:
-            # only try-it notes have exercises, and those are never cached
-            bodies[path] = Body(cached[0], cached[1], [], [], cached[2])
-    todo = [path for path in published if path not in bodies]
-    fresh = render(context, todo) if todo else {}
-    for path, body in fresh.items():
-        bodies[path] = body
-        if cache is not None and path in html_keys:
-            cache.put_html(html_keys[path], (body.html, body.diagnostics, body.attachments))
-    for path, info in published.items():
-        links = resolved_links[path]
-        for link, fact in zip(links, info.parsed.links, strict=True):
-            if link.resolved and link.resolved in published and link.resolved != path:
-                backlinks[link.resolved].append(Backlink(path, link.line, fact.context))
-        note_tags = _note_tags(info.parsed)
-        for tag in note_tags:
-            tags[tag.casefold()].add(path)
-            tag_names.setdefault(tag.casefold(), tag)
-        body = bodies[path]
-        diagnostics.extend(body.diagnostics)
-        notes[path] = make_note(
-            info, links, body.html, note_tags, body.exercise_ids, home, body.attachments
-        )
-    for target in backlinks:
-        backlinks[target] = sorted(set(backlinks[target]))  # by source, line, then sentence
-    diagnostics.extend(
-        exercise_id_problems(site for body in bodies.values() for site in body.exercise_sites)
-    )
-    diagnostics.extend(api_schema_problems(vault, home, config, notes.values()))
-    return ResolvedVault(
-        config=config,
-        notes=notes,
-        attachments=attachments,
-        backlinks=dict(backlinks),
-        tags={tag: sorted(paths) for tag, paths in sorted(tags.items())},
-        tag_names=tag_names,
-        diagnostics=sort_diagnostics(diagnostics),
-        home=home if home in notes else None,
-    )
-
-
 def make_note(
     info: NoteInfo,
     links: list[Link],
@@ -237,68 +129,6 @@ def make_note(
         tryits=TRYIT_MARK in html,
         attachments=attachments,
     )
-
-
-class BodySignatures:
-    """What each note's body HTML depends on: its own text, what its links resolve to, and
-    (recursively) the notes it embeds. ``None`` means "render it every time": try-its and
-    includes read files outside the vault, and very wide embed trees are not worth hashing."""
-
-    BUDGET = 200  # notes visited per signature
-
-    def __init__(
-        self,
-        notes: dict[str, NoteInfo],
-        links: dict[str, list[Link]],
-        attachments: dict[str, str],
-        index: LinkIndex,
-        config: CourseConfig,
-    ) -> None:
-        self.salt = f"{config.line_breaks}\0{config.api_base}"
-        self.notes = notes
-        self.links = links
-        self.attachments = attachments
-        self.index = index
-        self._own: dict[str, str] = {}
-
-    def of(self, path: str) -> str | None:
-        budget = [self.BUDGET]
-        parts = self._walk(path, (), budget)
-        if parts is None:
-            return None
-        return hashlib.blake2b((self.salt + parts).encode(), digest_size=12).hexdigest()
-
-    def _walk(self, path: str, stack: tuple[str, ...], budget: list[int]) -> str | None:
-        info = self.notes[path]
-        budget[0] -= 1
-        if info.parsed.special or budget[0] < 0:
-            return None
-        if path in stack:
-            return f"cycle:{path}"
-        if len(stack) > MAX_EMBED_DEPTH:
-            return "deep"
-        parts = [self._own_part(path)]
-        for link in self.links[path]:
-            if link.embed and link.resolved in self.notes:
-                inner = self._walk(link.resolved, (*stack, path), budget)
-                if inner is None:
-                    return None
-                parts.append(f"embed({inner})")
-        return "\n".join(parts)
-
-    def _own_part(self, path: str) -> str:
-        if path not in self._own:
-            info = self.notes[path]
-            parts = [info.parsed.digest, info.url, info.title]
-            for link in self.links[path]:
-                target = self.notes.get(link.resolved) if link.resolved else None
-                url = target.url if target else self.attachments.get(link.resolved or "", "")
-                title = target.title if target else ""
-                if link.resolved is None:  # "not written yet" and "not published" differ
-                    title = str(self.index.resolve(link.target, path).problem)
-                parts.append(f"{link.raw}\0{link.resolved}\0{url}\0{link.anchor}\0{title}")
-            self._own[path] = "\n".join(parts)
-        return self._own[path]
 
 
 # Addresses the site's own pages and files take (see render.index_pages and search): a note
@@ -362,7 +192,7 @@ def _unreserved(slug: str) -> str:
     return slug
 
 
-def _note_infos(
+def note_infos(
     vault: Vault, parsed: dict[str, ParsedNote], home: str | None, diagnostics: list[Diagnostic]
 ) -> dict[str, NoteInfo]:
     infos: dict[str, NoteInfo] = {}
@@ -374,7 +204,7 @@ def _note_infos(
             continue
         fm = item.frontmatter
         published = is_published(fm)
-        title = _title(source, fm)
+        title = note_title(source, fm)
         bad = sorted(set(source.stem) & LINK_BREAKING)
         if bad:
             diagnostics.append(
@@ -387,7 +217,7 @@ def _note_infos(
                     "rename the note without # ^ | [ ] (Obsidian does not allow them either)",
                 )
             )
-        slug = "index" if source.path == home else _slug(source.path, fm)
+        slug = "index" if source.path == home else note_slug(source.path, fm)
         if published and _unreserved(slug) != slug:
             first = slug.partition("/")[0]
             diagnostics.append(
@@ -420,14 +250,14 @@ def _note_infos(
     return infos
 
 
-def _title(source: SourceFile, fm: dict[str, Any]) -> str:
+def note_title(source: SourceFile, fm: dict[str, Any]) -> str:
     title = fm.get("title")
     if isinstance(title, str | int | float) and str(title).strip():
         return str(title).strip()
     return source.stem
 
 
-def _slug(path: str, fm: dict[str, Any]) -> str:
+def note_slug(path: str, fm: dict[str, Any]) -> str:
     permalink = fm.get("permalink")
     if isinstance(permalink, str) and permalink.strip("/ "):
         parts = [slugify(p) for p in permalink.strip("/ ").split("/")]
@@ -448,7 +278,7 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _note_tags(parsed: ParsedNote) -> list[str]:
+def collect_note_tags(parsed: ParsedNote) -> list[str]:
     seen: dict[str, str] = {}
     for tag in string_list(parsed.frontmatter.get("tags")) + string_list(
         parsed.frontmatter.get("tag")
@@ -470,7 +300,7 @@ def _first_paragraph(text: str) -> str:
     return ""
 
 
-def _resolve_fact(
+def resolve_link(
     fact: LinkFact,
     source: str,
     index: LinkIndex,

@@ -27,14 +27,14 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from generator.diagnostics import Diagnostic
-from generator.embeds_render import PageHooks, RenderContext
+from generator.embeds_render import RenderContext
+from generator.engine.recording import NoteRecord, render_records, resolve_note
 from generator.model import SourceFile
 from generator.parse import LazyTokens, ParsedNote, note_text, parse_note
 
@@ -47,31 +47,6 @@ KEEP_TOKENS_OF = 3 << 20
 # tokens stay for the next bodies: a note embedded by many is not parsed for each of them.
 KEEP_PARSED_AGAIN = 64
 REPLY_PART = 256  # notes per message back: the whole answer is never pickled at once
-
-
-@dataclass
-class Body:
-    """One note's rendered body and what rendering it found."""
-
-    html: str
-    diagnostics: list[Diagnostic]
-    exercise_ids: list[str]
-    exercise_sites: list[tuple[str, str, int]] = field(default_factory=list)
-    attachments: list[str] = field(default_factory=list)  # those the HTML links to or shows
-
-
-def render_bodies(context: RenderContext, paths: list[str]) -> dict[str, Body]:
-    """Render the bodies of ``paths`` here, in this process."""
-    bodies: dict[str, Body] = {}
-    for path in paths:
-        before = len(context.diagnostics)
-        hooks = PageHooks(context, page_path=path)
-        html = hooks.render_note(path)
-        found = context.diagnostics[before:]
-        del context.diagnostics[before:]
-        bodies[path] = Body(html, found, hooks.exercise_ids, hooks.exercise_sites,
-                            sorted(hooks.attachments))
-    return bodies
 
 
 def default_workers() -> int:
@@ -176,17 +151,18 @@ class NoteWorkers:
             results.extend(parsed)
         return results
 
-    def render(self, context: RenderContext, paths: list[str]) -> dict[str, Body]:
-        """Render the bodies of ``paths``, each on the worker that holds its tokens."""
+    def records(self, base: RenderContext, paths: list[str]) -> dict[str, NoteRecord]:
+        """Resolve and render the bodies of ``paths``, each on the worker that holds its
+        tokens, recording what each read (see :func:`generator.engine.recording.resolve_note`)."""
         if len(paths) < PARALLEL_THRESHOLD and not self._workers:
-            return render_bodies(context, paths)
+            return render_records(base, paths)
         workers = self._started()
         shares: list[list[str]] = [[] for _ in workers]
         others: list[str] = []
         for path in paths:
             holder = next((i for i, w in enumerate(workers) if path in w.parsed), None)
             if holder is None:
-                others.append(path)  # parsed in an earlier build: whoever has least to do
+                others.append(path)  # parsed in an earlier run: whoever has least to do
             else:
                 shares[holder].append(path)
         for path in others:
@@ -194,23 +170,21 @@ class NoteWorkers:
         # Send the lookups once, pickled once, with only what rendering reads of each note.
         slim = {
             path: replace(info, parsed=_for_rendering(info.parsed))
-            for path, info in context.notes.items()
+            for path, info in base.notes.items()
         }
-        payload = pickle.dumps(
-            replace(context, notes=slim, diagnostics=[]), pickle.HIGHEST_PROTOCOL
-        )
+        payload = pickle.dumps(replace(base, notes=slim, diagnostics=[]), pickle.HIGHEST_PROTOCOL)
         for worker, share in zip(workers, shares, strict=True):
             if share:
-                worker.send(("render", payload, share))
-        bodies: dict[str, Body] = {}
+                worker.send(("records", payload, share))
+        records: dict[str, NoteRecord] = {}
         for worker, share in zip(workers, shares, strict=True):
             if not share:
                 continue
             try:
-                bodies.update(worker.receive())
+                records.update(worker.receive())
             except WorkerFailed:
-                bodies.update(render_bodies(context, share))
-        return bodies
+                records.update(render_records(base, share))
+        return records
 
 
 @contextmanager
@@ -228,8 +202,9 @@ def note_workers(notes: list[SourceFile], workers: int | None) -> Iterator[NoteW
 
 
 def _for_rendering(parsed: ParsedNote) -> ParsedNote:
-    """The facts a body's rendering reads (headings, block ids); tokens come from the worker."""
-    return replace(parsed, tokens=[], source="", text="", links=[], tags=[], diagnostics=[])
+    """The facts resolving and rendering a body read (links, headings, block ids); tokens
+    come from the worker."""
+    return replace(parsed, tokens=[], source="", text="", tags=[], diagnostics=[])
 
 
 def _split(items: list[SourceFile], count: int) -> list[list[SourceFile]]:
@@ -243,7 +218,7 @@ def _split(items: list[SourceFile], count: int) -> list[list[SourceFile]]:
     return shares
 
 
-def _reply(conn: Connection, answer: list[ParsedNote] | dict[str, Body]) -> None:
+def _reply(conn: Connection, answer: list[ParsedNote] | dict[str, NoteRecord]) -> None:
     """Send ``answer`` in parts of ``REPLY_PART`` notes, the last one marked "ok"."""
     items: list[Any] = list(answer.items()) if isinstance(answer, dict) else list(answer)
     starts = range(0, max(len(items), 1), REPLY_PART)
@@ -259,7 +234,7 @@ def _render_releasing(
     kept: dict[str, ParsedNote],
     sources: dict[str, bytes],
     room: int,
-) -> dict[str, Body]:
+) -> dict[str, NoteRecord]:
     """Render ``paths`` one by one, parsing again what this worker holds no tokens for.
 
     Notes parsed by the other worker, or past ``KEEP_TOKENS_OF``, are parsed again when a body
@@ -282,9 +257,9 @@ def _render_releasing(
             info.parsed.tokens = mine.tokens
         elif path in sources:
             info.parsed.tokens = reparsed(path)
-    bodies: dict[str, Body] = {}
+    bodies: dict[str, NoteRecord] = {}
     for path in paths:
-        bodies.update(render_bodies(context, [path]))
+        bodies[path] = resolve_note(path, context)
         if release and kept.pop(path, None) is not None and path in sources:
             # its body is made: parse it again only if a later body embeds it
             context.notes[path].parsed.tokens = reparsed(path)
@@ -325,7 +300,7 @@ def _serve(conn: Connection, notes: list[SourceFile]) -> None:
                         left_out = True
                     facts.append(replace(parsed, tokens=[]))
                 _reply(conn, facts)
-            elif message[0] == "render":
+            elif message[0] == "records":
                 context: RenderContext = pickle.loads(message[1])
                 room = 0 if left_out else KEEP_TOKENS_OF - held
                 _reply(conn, _render_releasing(context, message[2], kept, sources, room))

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from generator.dev.api import DemoApi, PortInUse, ensure_port_free
 from generator.dev.events import EVENTS_PATH, LIVE_RELOAD_SCRIPT, EventHub
-from generator.dev.incremental import IncrementalBuilder, Rebuild
+from generator.dev.session import LiveSite, Rebuild
 from generator.dev.watch import DEBOUNCE_MS, STEP_MS, Batch, ChangeSet, run_watch_loop
 from generator.dev.watch import watch_changes as real_changes
 from generator.options import BuildOptions, written_folders
@@ -199,7 +199,7 @@ class DevSession:
         self.vault = vault
         self.out = out
         self.hub = EventHub()
-        self.builder = IncrementalBuilder(BuildOptions(vault=vault, out=out))
+        self.builder = LiveSite(BuildOptions(vault=vault, out=out))
         self.port = port
         self.server: DevServer | None = None
         self.api = DemoApi(api_port) if api_port is not None else None

@@ -17,8 +17,8 @@ from pathlib import Path
 from watchfiles import Change
 
 from generator.build import BuildOptions
-from generator.dev.incremental import IncrementalBuilder
 from generator.dev.server import DevSession
+from generator.dev.session import LiveSite
 from generator.dev.watch import DEBOUNCE_MS, STEP_MS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -28,7 +28,7 @@ NOTES = 1000
 ROUNDS = 9  # medians: the machine may be shared, and single rounds vary
 
 
-def _timed(builder: IncrementalBuilder, path: Path, change: Callable[[str, int], str]) -> float:
+def _timed(builder: LiveSite, path: Path, change: Callable[[str, int], str]) -> float:
     """Milliseconds from writing ``path`` to the rebuilt files on disk (median of rounds)."""
     times = []
     for round_ in range(ROUNDS):
@@ -40,7 +40,7 @@ def _timed(builder: IncrementalBuilder, path: Path, change: Callable[[str, int],
     return statistics.median(times)
 
 
-def _note_with_backlinks(builder: IncrementalBuilder, wanted: int) -> Path:
+def _note_with_backlinks(builder: LiveSite, wanted: int) -> Path:
     assert builder.resolved is not None
     counts = {
         path: len({b.source for b in links}) for path, links in builder.resolved.backlinks.items()
@@ -96,7 +96,7 @@ def run_dev_bench() -> list[str]:
         vault = root / "vault"
         write_synthetic_vault(vault, NOTES)
         options = BuildOptions(vault=vault, out=root / "site", cache_dir=root / "cache")
-        builder = IncrementalBuilder(options, background_search=True)
+        builder = LiveSite(options, background_search=True)
         started = time.perf_counter()
         builder.full_build()
         startup = time.perf_counter() - started

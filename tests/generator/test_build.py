@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-import generator.build as build_module
+import generator.engine.core as engine_core
+import generator.engine.pages as engine_pages
 import generator.workers as workers_module
 import generator.write as write_module
 from generator.build import BuildOptions, UpToDate, assemble, build
@@ -62,9 +63,16 @@ def test_build_cache_follows_a_renamed_link_target(
 
 
 # The search index fails after the pages have already been written beside the site.
-@pytest.mark.parametrize("stage", ["render_site", "build_search_index"])
+@pytest.mark.parametrize(
+    ("module", "stage"),
+    [(engine_pages, "render_pages"), (engine_core, "build_search_index")],
+)
 def test_build_failure_leaves_the_previous_site_whole(
-    make_vault: VaultFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stage: str
+    make_vault: VaultFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    module: object,
+    stage: str,
 ) -> None:
     vault = make_vault(VAULT)
     out = tmp_path / "site"
@@ -77,7 +85,7 @@ def test_build_failure_leaves_the_previous_site_whole(
         raise RuntimeError("disk on fire")
 
     (vault / "A.md").write_text("# A\n\nNew text.\n", encoding="utf-8")
-    monkeypatch.setattr(build_module, stage, broken)
+    monkeypatch.setattr(module, stage, broken)
     with pytest.raises(RuntimeError, match="disk on fire"):
         build(BuildOptions(vault=vault, out=out, cache_dir=None))
     assert site_bytes(out) == before

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildOptions, assemble
-from generator.dev.incremental import IncrementalBuilder
+from generator.dev.session import LiveSite
 from generator.fences import fence_kind
 from tests.conftest import VaultFactory
 
@@ -62,7 +62,7 @@ def test_fence_include_after_a_comment_follows_its_file_in_dev(
         "notes/Other.md": "# Other\n",
     })
     out = tmp_path / "site"
-    builder = IncrementalBuilder(BuildOptions(vault=project / "notes", out=out,
+    builder = LiveSite(BuildOptions(vault=project / "notes", out=out,
                                               cache_dir=None), auto_search=False)
     builder.full_build()
     (project / "app.py").write_text(CODE.replace("'hello'", "'howdy'"), "utf-8")

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 import generator.write as write_module
 from generator.build import BuildOptions, build
 from generator.cli import app
-from generator.dev.incremental import IncrementalBuilder
+from generator.dev.session import LiveSite
 from generator.errors import OutputError
 from generator.outfolder import SITE_MARKER
 from generator.uptodate import update
@@ -73,7 +73,7 @@ def test_dev_into_a_folder_with_a_readme_is_refused_and_the_readme_stays(
     pages.mkdir()
     (pages / "README.md").write_text("# My course\n", encoding="utf-8")
     (pages / ".nojekyll").write_text("", encoding="utf-8")
-    dev = IncrementalBuilder(BuildOptions(vault=vault, out=pages, cache_dir=None))
+    dev = LiveSite(BuildOptions(vault=vault, out=pages, cache_dir=None))
     with pytest.raises(OutputError) as refused:
         dev.full_build()
     dev.close()
@@ -102,7 +102,7 @@ def test_the_dev_loop_marks_its_folder_so_a_build_may_replace_it(
 ) -> None:
     vault = make_vault(VAULT)
     site = tmp_path / "site"
-    dev = IncrementalBuilder(BuildOptions(vault=vault, out=site, cache_dir=None))
+    dev = LiveSite(BuildOptions(vault=vault, out=site, cache_dir=None))
     dev.full_build()
     dev.close()
     assert (site / SITE_MARKER).is_file()
@@ -172,7 +172,7 @@ def test_the_dev_loop_never_removes_dot_files_it_did_not_write(
     (site / "a" / "demo" / ".git").mkdir(parents=True)
     (site / "a" / "demo" / ".git" / "HEAD").write_text("ref: main\n", encoding="utf-8")
     (site / "a" / ".notes").write_text("mine", encoding="utf-8")
-    dev = IncrementalBuilder(BuildOptions(vault=vault, out=site, cache_dir=None))
+    dev = LiveSite(BuildOptions(vault=vault, out=site, cache_dir=None))
     dev.full_build()
     dev.close()
     assert (site / "a" / "demo" / ".git" / "HEAD").is_file()

@@ -6,8 +6,8 @@ from pathlib import Path
 from generator.load import load_vault
 from generator.model import ResolvedVault
 from generator.parse import ParseCache, parse_notes
-from generator.resolve import resolve_vault
 from tests.conftest import VaultFactory
+from tests.generator.resolving import resolve_vault
 
 
 def resolve(root: Path) -> ResolvedVault:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import BuildOptions, build
-from generator.dev.incremental import IncrementalBuilder
+from generator.dev.session import LiveSite
 from generator.diagnostics import Diagnostic
 from tests.generator.sitefiles import readable_files
 
@@ -44,7 +44,7 @@ def full_build(vault: Path, out: Path) -> list[Diagnostic]:
 
 
 def dev_build(vault: Path, out: Path) -> list[Diagnostic]:
-    builder = IncrementalBuilder(
+    builder = LiveSite(
         BuildOptions(vault=vault, out=out, cache_dir=None), background_search=False
     )
     builder.full_build()

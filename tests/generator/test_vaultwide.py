@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.build import BuildOptions, assemble
-from generator.dev.incremental import IncrementalBuilder
+from generator.dev.session import LiveSite
 from generator.diagnostics import Diagnostic
 
 VaultFactory = Callable[[dict[str, str | bytes]], Path]
@@ -41,7 +41,7 @@ def test_vaultwide_duplicate_exercise_id_in_dev_comes_and_goes(
 ) -> None:
     vault = make_vault({"index.md": HOME, "Lesson.md": exercise("same"),
                         "Other.md": "# Other\n"})
-    builder = IncrementalBuilder(BuildOptions(vault=vault, out=tmp_path / "site",
+    builder = LiveSite(BuildOptions(vault=vault, out=tmp_path / "site",
                                               cache_dir=None), auto_search=False)
     builder.full_build()
     assert codes(builder.diagnostics, "exercise.duplicate-id") == []
@@ -63,7 +63,7 @@ def test_vaultwide_unreadable_openapi_is_one_error_at_the_home_note(
     vault = make_vault({"index.md": home, "Lesson.md": tryit, "Two.md": tryit,
                         "Three.md": tryit})
     result = assemble(BuildOptions(vault=vault, cache_dir=None))
-    builder = IncrementalBuilder(BuildOptions(vault=vault, out=tmp_path / "site",
+    builder = LiveSite(BuildOptions(vault=vault, out=tmp_path / "site",
                                               cache_dir=None), auto_search=False)
     builder.full_build()
     for found in (result.diagnostics, builder.diagnostics):

@@ -9,9 +9,9 @@ import pytest
 from generator.embeds_render import PageHooks
 from generator.load import load_vault
 from generator.parse import LazyTokens, ParseCache, parse_notes
-from generator.resolve import resolve_vault
-from generator.workers import NoteWorkers, render_bodies
+from generator.workers import NoteWorkers
 from tests.conftest import VaultFactory
+from tests.generator.resolving import resolve_vault
 
 
 def _vault(make_vault: VaultFactory) -> Path:
@@ -32,7 +32,7 @@ def test_bodies_are_rendered_here_when_the_workers_died(make_vault: VaultFactory
         for worker in pool._workers:  # killed between parsing and rendering
             worker.process.kill()
             worker.process.join()
-        resolved = resolve_vault(vault, parsed, render=pool.render)
+        resolved = resolve_vault(vault, parsed, render=pool.records)
     finally:
         pool.close()
     assert {p: n.html for p, n in resolved.notes.items()} == {
@@ -51,11 +51,11 @@ def test_a_worker_that_dies_while_parsing_has_its_share_parsed_here(
         workers[1].process.kill()
         workers[1].process.join()
         parsed = parse_notes(vault.notes, ParseCache(None), parse_many=pool.parse)
-        resolved = resolve_vault(vault, parsed, render=pool.render)
+        resolved = resolve_vault(vault, parsed, render=pool.records)
     finally:
         pool.close()
     assert len(parsed) == 200
-    serial = resolve_vault(vault, parse_notes(vault.notes, ParseCache(None)), render=render_bodies)
+    serial = resolve_vault(vault, parse_notes(vault.notes, ParseCache(None)))
     assert resolved.notes["Note 150.md"].html == serial.notes["Note 150.md"].html
 
 
@@ -66,7 +66,7 @@ def test_the_main_process_never_holds_tokens_when_workers_render(
     pool = NoteWorkers(2, vault.notes)
     try:
         parsed = parse_notes(vault.notes, ParseCache(None), parse_many=pool.parse)
-        resolved = resolve_vault(vault, parsed, render=pool.render)
+        resolved = resolve_vault(vault, parsed, render=pool.records)
     finally:
         pool.close()
     # Tokens are made and kept by the workers; here they would be parsed a second time.
@@ -87,6 +87,6 @@ def test_a_bug_in_a_worker_is_reported_not_hidden(
     try:
         parsed = parse_notes(vault.notes, ParseCache(None), parse_many=pool.parse)
         with pytest.raises(RuntimeError, match="plugin bug"):
-            resolve_vault(vault, parsed, render=pool.render)
+            resolve_vault(vault, parsed, render=pool.records)
     finally:
         pool.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.build import BuildOptions
-from generator.dev.incremental import IncrementalBuilder
+from generator.dev.session import LiveSite
 from tests.conftest import VaultFactory
 
 
@@ -20,7 +20,7 @@ def test_dev_session_of_broken_notes_keeps_building_and_recovers(
             "pic.png": b"\x89PNG\r\n\x1a\n",
         }
     )
-    dev = IncrementalBuilder(
+    dev = LiveSite(
         BuildOptions(vault=vault, out=tmp_path / "site", cache_dir=None), background_search=False
     )
     dev.full_build()

@@ -4,18 +4,15 @@ neither lets an HTML comment through."""
 
 from __future__ import annotations
 
-import functools
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-import generator.build
 from generator.build import BuildOptions, build
-from generator.dev.incremental import IncrementalBuilder
+from generator.dev.session import LiveSite
 from generator.diagnostics import Diagnostic
-from generator.render import render_site
 from generator.search import SEARCH_DIR
 from tests.conftest import VaultFactory
 from tests.generator.sitefiles import readable_files, shown_files
@@ -194,29 +191,23 @@ def assert_published_only_what_pages_show(out: Path, vault: Path) -> None:
 
 
 @pytest.mark.parametrize("seed", [7, 11, 23])
-def test_incremental_random_edits_match_full_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
-) -> None:
+def test_incremental_random_edits_match_full_build(tmp_path: Path, seed: int) -> None:
     """Every file but the search index is compared after every step; the search index (the
     slow part of a full build) is compared, byte for byte too, every SEARCH_EVERY steps."""
     rng = random.Random(seed)
     vault = tmp_path / "vault"
     model = VaultModel(vault, rng)
     dev_out, full_out = tmp_path / "dev", tmp_path / "full"
-    builder = IncrementalBuilder(
+    builder = LiveSite(
         BuildOptions(vault=vault, out=dev_out, cache_dir=None), auto_search=False
     )
     builder.full_build()
-    with_search = render_site
-    without_search = functools.partial(with_search, search=False)
     for step in range(STEPS):
         touched = model.step()
         builder.rebuild({vault / p for p in touched})
         search = step % SEARCH_EVERY == SEARCH_EVERY - 1
         if search:
             builder.update_search()
-        monkeypatch.setattr(generator.build, "render_site",
-                            with_search if search else without_search)
         full = build(BuildOptions(vault=vault, out=full_out, cache_dir=None))
         try:
             assert_same_site(dev_out, full_out, search=search)
@@ -232,7 +223,7 @@ def test_incremental_publishes_the_attachments_a_full_build_does(
 ) -> None:
     vault = make_vault(VAULT)
     dev_out, full_out = tmp_path / "dev", tmp_path / "full"
-    builder = IncrementalBuilder(
+    builder = LiveSite(
         BuildOptions(vault=vault, out=dev_out, cache_dir=None), auto_search=False
     )
     builder.full_build()
@@ -292,7 +283,7 @@ def test_incremental_capped_diagnostics_match_full_build(tmp_path: Path) -> None
     broken.write_text("# Broken\n\n" + links(55), "utf-8")
     other.write_text("# Other\n\nSee [[Broken]].\n", "utf-8")
     dev_out, full_out = tmp_path / "dev", tmp_path / "full"
-    builder = IncrementalBuilder(
+    builder = LiveSite(
         BuildOptions(vault=vault, out=dev_out, cache_dir=None), auto_search=False
     )
     builder.full_build()

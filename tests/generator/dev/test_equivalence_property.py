@@ -1,5 +1,6 @@
 """By property: after any sequence of an author's edits, the incremental output (every file,
-byte for byte, and the diagnostics) equals a cold build of the same vault into a fresh folder.
+byte for byte, and the diagnostics) equals a cold build of the same vault into a fresh folder:
+the dev loop's, and ``coursegen build``'s from the state its previous build saved.
 
 Hypothesis drives the dev builder through random edits of a small vault that has everything
 the pipeline must keep consistent: links with headings and blocks, section and block embeds,
@@ -14,7 +15,7 @@ import itertools
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, settings
@@ -28,7 +29,7 @@ from hypothesis.stateful import (
 )
 
 from generator.build import BuildOptions, build
-from generator.dev.incremental import IncrementalBuilder
+from generator.dev.session import LiveSite
 from generator.search import SEARCH_DIR
 
 NAMES = ["Routes", "Models", "Caching", "Status codes", "Async"]
@@ -79,7 +80,7 @@ class AuthorEdits(RuleBasedStateMachine):
         self.notes: dict[str, NoteSpec] = {}
         self.counter = itertools.count()
         self.touched: set[str] = set()
-        self.builder: IncrementalBuilder | None = None
+        self.builder: LiveSite | None = None
         self.searched = False
 
     @initialize()
@@ -94,7 +95,7 @@ class AuthorEdits(RuleBasedStateMachine):
         for path in self.notes:
             self._save(path)
         self._write_home(reverse=False)
-        self.builder = IncrementalBuilder(self._options(self.tmp / "dev"), auto_search=False)
+        self.builder = LiveSite(self._options(self.tmp / "dev"), auto_search=False)
         self.builder.full_build()
         self.touched.clear()
 
@@ -267,10 +268,18 @@ class AuthorEdits(RuleBasedStateMachine):
         if not self.searched:  # Pagefind is the slow part: compared when a rule asks for it
             incremental = {k: v for k, v in incremental.items() if not k.startswith(SEARCH_DIR)}
             expected = {k: v for k, v in expected.items() if not k.startswith(SEARCH_DIR)}
-        self.searched = False
         assert sorted(incremental) == sorted(expected)
         assert [name for name in expected if incremental[name] != expected[name]] == []
         assert [str(d) for d in self.builder.diagnostics] == [str(d) for d in cold.diagnostics]
+        # coursegen build from the state the previous build saved in its cache folder
+        saved = build(replace(self._options(self.tmp / "built"), cache_dir=self.tmp / "cache"))
+        again = site_files(self.tmp / "built")
+        if not self.searched:
+            again = {k: v for k, v in again.items() if not k.startswith(SEARCH_DIR)}
+        assert sorted(again) == sorted(expected)
+        assert [name for name in expected if again[name] != expected[name]] == []
+        assert [str(d) for d in saved.diagnostics] == [str(d) for d in cold.diagnostics]
+        self.searched = False
         shutil.rmtree(cold_out.parent)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from generator.dev.problems import SortedDiagnostics
 from generator.diagnostics import Diagnostic, cap_repeats, error, sort_diagnostics, warning
+from generator.engine.problems import SortedDiagnostics
 
 FILES = ["a.md", "b.md", "c.md"]
 CODES = ["link.unresolved", "link.ambiguous", "embed.cycle"]

@@ -2,7 +2,7 @@
 
 A page is rendered again when its inputs differ from the last time. Comparing the inputs of
 every page after every edit would cost as much as a small build, so after a fast resolve
-only the candidates named by :class:`generator.dev.resolver.Change` are compared; a full
+only the candidates named by :class:`generator.engine.resolver.Change` are compared; a full
 resolve, a theme change or a change to what every page shows (the sidebar) widens that.
 """
 
@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.course import Course, tag_output_dir
-from generator.dev.contentindex import ContentIndex
-from generator.dev.resolver import Change
+from generator.engine.contentindex import ContentIndex
+from generator.engine.resolver import Change
 from generator.model import ResolvedVault
 from generator.render import (
     generated_pages,
@@ -31,7 +31,7 @@ from generator.theme import load_theme
 class PageStore:
     """The rendered site kept between rebuilds, with the inputs each page was made from."""
 
-    theme: object | None = None
+    theme_fingerprint: str = ""  # of the theme the pages were rendered with
     shared_key: Any = None
     note_keys: dict[str, Any] = field(default_factory=dict)  # note path -> page inputs
     note_pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # -> (out, bytes)
@@ -46,10 +46,11 @@ class PageStore:
     ) -> tuple[dict[str, bytes], int]:
         """Every file of the site but search and attachments; and how many notes rendered."""
         theme = load_theme()
-        if theme is not self.theme:
-            self.theme, self.note_keys, self.generated_keys = theme, {}, {}
+        if theme.fingerprint != self.theme_fingerprint:
+            self.note_keys, self.generated_keys = {}, {}
             self.shared_key = None  # every page again
             change = Change(full=True)
+        self.theme_fingerprint = theme.fingerprint
         shared = shared_page_inputs(vault, course)
         everything = shared != self.shared_key
         self.shared_key = shared

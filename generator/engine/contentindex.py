@@ -13,7 +13,7 @@ import functools
 from dataclasses import dataclass, field
 
 from generator.course import Course
-from generator.dev.resolver import Change
+from generator.engine.resolver import Change
 from generator.model import ResolvedVault
 from generator.render import content_index_document, content_index_entry
 

@@ -9,8 +9,7 @@ could render differently.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, cast
 
 from markdown_it.token import Token
@@ -19,8 +18,8 @@ from generator.diagnostics import Diagnostic
 from generator.embeds_render import PageHooks, RenderContext
 from generator.fences import fence_kind
 from generator.linkindex import LinkIndex, Resolution
-from generator.model import CourseConfig, Link
-from generator.resolve import _resolve_fact
+from generator.model import Link
+from generator.resolve import resolve_link
 
 if TYPE_CHECKING:
     from generator.resolve import NoteInfo
@@ -95,28 +94,13 @@ class RecordingHooks(PageHooks):
 
 
 def recording_context(
-    index: LinkIndex,
-    notes: dict[str, NoteInfo],
-    attachments: dict[str, str],
-    project_root: Path | None,
-    vault_root: Path,
-    record: NoteRecord,
-    config: CourseConfig,
+    base: RenderContext, record: NoteRecord
 ) -> tuple[RenderContext, LinkIndex, dict[str, NoteInfo]]:
-    """A render context for one page whose lookups land in ``record``."""
-    recording_index = cast(LinkIndex, RecordingIndex(index, record))
-    recording_notes = cast("dict[str, NoteInfo]", RecordingNotes(notes, record))
-    context = RenderContext(
-        index=recording_index,
-        notes=recording_notes,
-        attachments=attachments,
-        project_root=project_root,
-        vault_root=vault_root,
-        diagnostics=record.diagnostics,
-        api_base=config.api_base,
-        openapi=config.openapi,
-        line_breaks=config.line_breaks,
-    )
+    """``base`` for one page, its lookups landing in ``record``."""
+    recording_index = cast(LinkIndex, RecordingIndex(base.index, record))
+    recording_notes = cast("dict[str, NoteInfo]", RecordingNotes(base.notes, record))
+    context = replace(base, index=recording_index, notes=recording_notes,
+                      diagnostics=record.diagnostics)
     return context, recording_index, recording_notes
 
 
@@ -130,24 +114,15 @@ def note_snapshot(info: NoteInfo | None) -> Any:
             tuple(parsed.block_ids))
 
 
-def resolve_note(
-    path: str,
-    info: NoteInfo,
-    index: LinkIndex,
-    published: dict[str, NoteInfo],
-    attachments: dict[str, str],
-    project_root: Path,
-    vault_root: Path,
-    config: CourseConfig,
-) -> NoteRecord:
-    """Resolve one published note's links and render its body, recording what they read."""
+def resolve_note(path: str, base: RenderContext) -> NoteRecord:
+    """Resolve one published note's links and render its body, recording what they read.
+    ``base`` holds the vault-wide lookups (its ``notes`` are the published notes)."""
+    info = base.notes[path]
     record = NoteRecord(digest=info.parsed.digest, links=[], html="", exercises=[],
                         diagnostics=[])
-    context, rec_index, rec_notes = recording_context(
-        index, published, attachments, project_root, vault_root, record, config
-    )
+    context, rec_index, rec_notes = recording_context(base, record)
     record.links = [
-        _resolve_fact(fact, path, rec_index, rec_notes, record.diagnostics)
+        resolve_link(fact, path, rec_index, rec_notes, record.diagnostics)
         for fact in info.parsed.links
     ]
     record.link_deps.add(path)
@@ -159,3 +134,8 @@ def resolve_note(
     record.exercise_sites = hooks.exercise_sites
     record.attachments = sorted(hooks.attachments)
     return record
+
+
+def render_records(base: RenderContext, paths: list[str]) -> dict[str, NoteRecord]:
+    """Resolve and render ``paths`` here, one after another."""
+    return {path: resolve_note(path, base) for path in paths}

@@ -1,4 +1,4 @@
-"""Bookkeeping for :mod:`generator.dev.resolver`: who read which note, backlinks by source,
+"""Bookkeeping for :mod:`generator.engine.resolver`: who read which note, backlinks by source,
 tags, and the :class:`Note` a full resolve would make of a note."""
 
 from __future__ import annotations
@@ -6,28 +6,28 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from generator.dev.recording import NoteRecord
+from generator.engine.recording import NoteRecord
 from generator.frontmatter import is_published
 from generator.linkindex import LinkIndex
 from generator.model import Backlink, Note
 from generator.parse import ParsedNote
-from generator.resolve import NoteInfo, _slug, make_note
+from generator.resolve import NoteInfo, make_note, note_slug
 
 if TYPE_CHECKING:
-    from generator.dev.resolver import ResolveState
+    from generator.engine.resolver import ResolveState
 
 Contribution = list[tuple[str, Backlink]]  # (target, backlink) a source adds
 
 
-def _published(item: ParsedNote) -> bool:
+def is_published_note(item: ParsedNote) -> bool:
     return is_published(item.frontmatter)
 
 
-def _base_slug(path: str, info: NoteInfo, home: str | None) -> str:
-    return "index" if path == home else _slug(path, info.parsed.frontmatter)
+def base_slug(path: str, info: NoteInfo, home: str | None) -> str:
+    return "index" if path == home else note_slug(path, info.parsed.frontmatter)
 
 
-def _changed(before: dict[str, NoteInfo], after: dict[str, NoteInfo], key: Any) -> set[str]:
+def changed_infos(before: dict[str, NoteInfo], after: dict[str, NoteInfo], key: Any) -> set[str]:
     changed = set()
     for path in before.keys() | after.keys():
         if key(before.get(path)) != key(after.get(path)):
@@ -35,7 +35,7 @@ def _changed(before: dict[str, NoteInfo], after: dict[str, NoteInfo], key: Any) 
     return changed
 
 
-def _still_valid(
+def still_valid(
     record: NoteRecord,
     info: NoteInfo,
     index: LinkIndex,
@@ -56,21 +56,21 @@ def _still_valid(
     return True
 
 
-def _add_users(state: ResolveState, path: str, record: NoteRecord) -> None:
+def add_users(state: ResolveState, path: str, record: NoteRecord) -> None:
     for dep in record.link_deps:
         state.link_users[dep].add(path)
     for dep in record.full_deps:
         state.full_users[dep].add(path)
 
 
-def _remove_users(state: ResolveState, path: str, record: NoteRecord) -> None:
+def remove_users(state: ResolveState, path: str, record: NoteRecord) -> None:
     for dep in record.link_deps:
         state.link_users[dep].discard(path)
     for dep in record.full_deps:
         state.full_users[dep].discard(path)
 
 
-def _contribution(
+def contribution_of(
     path: str, record: NoteRecord, info: NoteInfo, published: dict[str, NoteInfo]
 ) -> Contribution:
     return [
@@ -80,12 +80,12 @@ def _contribution(
     ]
 
 
-def _add_incoming(state: ResolveState, path: str, contribution: Contribution) -> None:
+def add_incoming(state: ResolveState, path: str, contribution: Contribution) -> None:
     for target, backlink in contribution:
         state.incoming[target].setdefault(path, []).append(backlink)
 
 
-def _move_incoming(
+def move_incoming(
     state: ResolveState, path: str, old: Contribution, new: Contribution
 ) -> set[str]:
     """Replace what ``path`` contributes (``old``) by ``new``; return the targets whose
@@ -111,11 +111,11 @@ def _by_target(contribution: Contribution) -> dict[str, list[Backlink]]:
     return grouped
 
 
-def _sorted_backlinks(sources: dict[str, list[Backlink]]) -> list[Backlink]:
+def sorted_backlinks(sources: dict[str, list[Backlink]]) -> list[Backlink]:
     return sorted({b for items in sources.values() for b in items})
 
 
-def _tags(note_tags: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, str]]:
+def tag_lists(note_tags: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[str, str]]:
     tags: dict[str, set[str]] = defaultdict(set)
     tag_names: dict[str, str] = {}
     for path, names in note_tags.items():
@@ -125,7 +125,7 @@ def _tags(note_tags: dict[str, list[str]]) -> tuple[dict[str, list[str]], dict[s
     return {tag: sorted(paths) for tag, paths in sorted(tags.items())}, tag_names
 
 
-def _note(path: str, info: NoteInfo, record: NoteRecord, tags: list[str], home: str | None
+def page_note(path: str, info: NoteInfo, record: NoteRecord, tags: list[str], home: str | None
           ) -> Note:
     return make_note(
         info, record.links, record.html, tags, record.exercises, home, record.attachments

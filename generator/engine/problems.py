@@ -13,7 +13,7 @@ from bisect import bisect_left
 from collections.abc import Hashable, Iterable, Mapping
 from typing import TypeVar
 
-from generator.diagnostics import REPEAT_LIMIT, Diagnostic, _order, cap_repeats
+from generator.diagnostics import REPEAT_LIMIT, Diagnostic, cap_repeats, order_key
 
 Name = TypeVar("Name", bound=Hashable)
 
@@ -29,7 +29,7 @@ class SortedDiagnostics:
 
     def __init__(self) -> None:
         self._items: list[Diagnostic] = []
-        self._keys: list[tuple[str, int, str, str, str, bool, str]] = []  # _order of _items
+        self._keys: list[tuple[str, int, str, str, str, bool, str]] = []  # order_key of _items
         self._groups: dict[str, dict[Hashable, list[Diagnostic]]] = {}
         self._counts: dict[Diagnostic, int] = {}  # how many parts hold each diagnostic
         self._added: set[Diagnostic] = set()  # since _items was last made
@@ -81,15 +81,15 @@ class SortedDiagnostics:
         if not added and not removed:
             return self._items
         if len(added) + len(removed) > 64:  # many changes: one sort beats many inserts
-            items = sorted(self._counts, key=_order)
-            keys = [_order(item) for item in items]
+            items = sorted(self._counts, key=order_key)
+            keys = [order_key(item) for item in items]
         else:
             items, keys = list(self._items), list(self._keys)
             for item in removed:
-                at = bisect_left(keys, _order(item))
+                at = bisect_left(keys, order_key(item))
                 del keys[at], items[at]
             for item in added:
-                key = _order(item)
+                key = order_key(item)
                 at = bisect_left(keys, key)
                 keys.insert(at, key)
                 items.insert(at, item)

@@ -11,41 +11,43 @@ path, which still reuses every recorded body whose inputs are unchanged.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.dev.bookkeeping import (
-    Contribution,
-    _add_incoming,
-    _add_users,
-    _base_slug,
-    _changed,
-    _contribution,
-    _move_incoming,
-    _note,
-    _published,
-    _remove_users,
-    _sorted_backlinks,
-    _still_valid,
-    _tags,
-)
-from generator.dev.problems import SortedDiagnostics
-from generator.dev.recording import NoteRecord, note_snapshot, resolve_note
 from generator.diagnostics import Diagnostic
+from generator.embeds_render import RenderContext
+from generator.engine.bookkeeping import (
+    Contribution,
+    add_incoming,
+    add_users,
+    base_slug,
+    changed_infos,
+    contribution_of,
+    is_published_note,
+    move_incoming,
+    page_note,
+    remove_users,
+    sorted_backlinks,
+    still_valid,
+    tag_lists,
+)
+from generator.engine.problems import SortedDiagnostics
+from generator.engine.recording import NoteRecord, note_snapshot, render_records, resolve_note
 from generator.frontmatter import string_list
 from generator.linkindex import LinkIndex
-from generator.model import Backlink, ResolvedVault, Vault
+from generator.model import Backlink, CourseConfig, ResolvedVault, Vault
 from generator.options import BuildOptions
 from generator.parse import ParsedNote
 from generator.resolve import (
     NoteInfo,
-    _note_infos,
-    _note_tags,
-    _title,
+    collect_note_tags,
     config_problems,
     course_config,
     find_home,
+    note_infos,
+    note_title,
     site_attachments,
 )
 from generator.vaultwide import api_schema_problems, exercise_id_problems
@@ -98,24 +100,33 @@ class IncrementalResolver:
         self.diagnostics = diagnostics
 
     def resolve(
-        self, vault: Vault, parsed: dict[str, ParsedNote], changed: set[str] | None
+        self,
+        vault: Vault,
+        parsed: dict[str, ParsedNote],
+        changed: set[str] | None,
+        *,
+        render: RecordRenderer | None = None,
     ) -> tuple[ResolvedVault, Change]:
-        """Resolve after ``changed`` vault paths were applied (None: anything may differ)."""
+        """Resolve after ``changed`` vault paths were applied (None: anything may differ).
+        ``render`` renders the bodies to make again (on worker processes, say); by default
+        here, one after another."""
         if changed is not None and self.state.resolved is not None:
             fast = self._fast(vault, parsed, changed)
             if fast is not None:
                 return fast
-        return self._full(vault, parsed), Change(full=True)
+        return self._full(vault, parsed, render), Change(full=True)
 
     # -- full path -------------------------------------------------------------------------
 
-    def _full(self, vault: Vault, parsed: dict[str, ParsedNote]) -> ResolvedVault:
+    def _full(
+        self, vault: Vault, parsed: dict[str, ParsedNote], render: RecordRenderer | None
+    ) -> ResolvedVault:
         state, options = self.state, self.options
         home = find_home(vault)
         overrides = {"base_url": options.base_url, "api_base": options.api_base}
         config = course_config(parsed.get(home) if home else None, vault, overrides)
         info_diagnostics: list[Diagnostic] = config_problems(home, parsed)
-        infos = _note_infos(vault, parsed, home, info_diagnostics)
+        infos = note_infos(vault, parsed, home, info_diagnostics)
         published = {p: info for p, info in infos.items() if info.published}
         attachments = site_attachments(vault, infos, info_diagnostics)
         aliases = {p: string_list(i.parsed.frontmatter.get("aliases")) for p, i in
@@ -133,38 +144,42 @@ class IncrementalResolver:
         project_root = options.project_root or Path(vault.root).parent
         config_key = (config, str(project_root), vault.root)
         everything = config_key != state.config_key
-        changed_link = _changed(state.infos, infos, note_snapshot)
-        changed_full = changed_link | _changed(
+        changed_link = changed_infos(state.infos, infos, note_snapshot)
+        changed_full = changed_link | changed_infos(
             state.infos, infos, lambda i: i.parsed.digest if i is not None else None)
 
+        base = render_context(index, published, attachments, project_root, vault, config)
         records: dict[str, NoteRecord] = {}
+        todo: list[str] = []
         for path, info in published.items():
             record = state.records.get(path)
-            if everything or record is None or not _still_valid(
+            if everything or record is None or not still_valid(
                 record, info, index, index_changed, changed_link, changed_full
             ):
-                record = resolve_note(path, info, index, published, attachments,
-                                      project_root, Path(vault.root), config)
-            records[path] = record
+                todo.append(path)
+            else:
+                records[path] = record
+        records.update((render or render_records)(base, todo) if todo else {})
+        records = {path: records[path] for path in published}  # in the vault's order
         state.infos, state.index_key, state.index = infos, index_key, index
         state.config_key, state.records = config_key, records
         state.published = published
         state.volatile = {p for p, r in records.items() if r.volatile}
         state.info_diagnostics = info_diagnostics
-        state.base_slugs = {p: _base_slug(p, info, home) for p, info in infos.items()}
+        state.base_slugs = {p: base_slug(p, info, home) for p, info in infos.items()}
         state.link_users, state.full_users = defaultdict(set), defaultdict(set)
         state.contributions, state.incoming = {}, defaultdict(dict)
         for path, record in records.items():
-            _add_users(state, path, record)
-            contribution = _contribution(path, record, published[path], published)
+            add_users(state, path, record)
+            contribution = contribution_of(path, record, published[path], published)
             state.contributions[path] = contribution
-            _add_incoming(state, path, contribution)
-        state.note_tags = {p: _note_tags(info.parsed) for p, info in published.items()}
-        notes = {path: _note(path, info, records[path], state.note_tags[path], home)
+            add_incoming(state, path, contribution)
+        state.note_tags = {p: collect_note_tags(info.parsed) for p, info in published.items()}
+        notes = {path: page_note(path, info, records[path], state.note_tags[path], home)
                  for path, info in published.items()}
-        backlinks = {target: _sorted_backlinks(sources)
+        backlinks = {target: sorted_backlinks(sources)
                      for target, sources in state.incoming.items() if sources}
-        tags, tag_names = _tags(state.note_tags)
+        tags, tag_names = tag_lists(state.note_tags)
         resolved = ResolvedVault(
             config=config,
             notes=notes,
@@ -210,9 +225,9 @@ class IncrementalResolver:
             if old is None or item is None or source is None or not source.is_note:
                 return None  # created, deleted, unreadable or not a note: the full path
             fm = item.frontmatter
-            info = NoteInfo(path, _title(source, fm), old.slug, old.url, item, old.published)
-            if (_base_slug(path, info, home) != state.base_slugs.get(path)
-                    or _published(item) != old.published
+            info = NoteInfo(path, note_title(source, fm), old.slug, old.url, item, old.published)
+            if (base_slug(path, info, home) != state.base_slugs.get(path)
+                    or is_published_note(item) != old.published
                     or string_list(fm.get("aliases"))
                     != string_list(old.parsed.frontmatter.get("aliases"))):
                 return None
@@ -231,24 +246,24 @@ class IncrementalResolver:
             redo |= state.full_users.get(path, set())
         redo |= state.volatile
         project_root = self.options.project_root or Path(vault.root).parent
+        base = render_context(state.index, published, before.attachments, project_root, vault,
+                              before.config)
         records = dict(state.records)
         for path in sorted(redo):
             if path not in published:
                 continue
             old_record = records.get(path)
-            record = resolve_note(path, published[path], state.index, published,
-                                  before.attachments, project_root, Path(vault.root),
-                                  before.config)
+            record = resolve_note(path, base)
             records[path] = record
             if old_record is not None:
-                _remove_users(state, path, old_record)
+                remove_users(state, path, old_record)
             if path in change.shown:  # its old link targets show its old title
                 change.outgoing |= {target for target, _ in state.contributions.get(path, [])}
-            _add_users(state, path, record)
-            contribution = _contribution(path, record, published[path], published)
+            add_users(state, path, record)
+            contribution = contribution_of(path, record, published[path], published)
             known = state.contributions.get(path, [])
             if contribution != known:
-                change.backlinks |= _move_incoming(state, path, known, contribution)
+                change.backlinks |= move_incoming(state, path, known, contribution)
                 state.contributions[path] = contribution
             if path in change.shown:  # and its new ones its new title
                 change.outgoing |= {target for target, _ in contribution}
@@ -263,22 +278,22 @@ class IncrementalResolver:
         for path in redo | set(changed):
             if path not in published:
                 continue
-            tags = _note_tags(published[path].parsed)
+            tags = collect_note_tags(published[path].parsed)
             if tags != state.note_tags.get(path):
                 state.note_tags[path] = tags
                 tags_changed = True
-            notes[path] = _note(path, published[path], records[path], tags, home)
+            notes[path] = page_note(path, published[path], records[path], tags, home)
             change.notes.add(path)
         backlinks = dict(before.backlinks)
         for target in change.backlinks:
             sources = state.incoming.get(target)
             if sources:
-                backlinks[target] = _sorted_backlinks(sources)
+                backlinks[target] = sorted_backlinks(sources)
             else:
                 backlinks.pop(target, None)
         tag_map, tag_names = before.tags, before.tag_names
         if tags_changed:
-            tag_map, tag_names = _tags(state.note_tags)
+            tag_map, tag_names = tag_lists(state.note_tags)
             change.tags = True
         resolved = ResolvedVault(
             config=before.config,
@@ -297,3 +312,28 @@ class IncrementalResolver:
         self._vaultwide(vault, resolved)
         state.resolved = resolved
         return resolved, change
+
+
+RecordRenderer = Callable[[RenderContext, list[str]], dict[str, NoteRecord]]
+
+
+def render_context(
+    index: LinkIndex,
+    published: dict[str, NoteInfo],
+    attachments: dict[str, str],
+    project_root: Path,
+    vault: Vault,
+    config: CourseConfig,
+) -> RenderContext:
+    """The vault-wide lookups every body is rendered with."""
+    return RenderContext(
+        index=index,
+        notes=published,
+        attachments=attachments,
+        project_root=project_root,
+        vault_root=Path(vault.root),
+        diagnostics=[],
+        api_base=config.api_base,
+        openapi=config.openapi,
+        line_breaks=config.line_breaks,
+    )

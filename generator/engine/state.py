@@ -1,0 +1,83 @@
+"""What one run of the engine leaves for the next ``coursegen build`` of the same vault:
+resolved links and rendered bodies with the reads they recorded, the pages with their
+inputs, and the search index by shard. Kept in ``.coursegen-cache/`` beside the parse store.
+
+A state from another version of the generator, or one that cannot be read, is ignored: the
+run then does everything, which gives the same site, only slower.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from generator.engine.pages import PageStore
+from generator.engine.resolver import ResolveState
+from generator.options import BuildOptions
+from generator.version import CODE_VERSION
+from generator.write import write_pickle
+
+FORMAT = 1
+
+
+def state_path(options: BuildOptions) -> Path | None:
+    """Where the state of builds of ``options.vault`` into ``options.out`` is kept."""
+    if options.cache_dir is None:
+        return None
+    where = f"{options.vault.resolve()}\0{options.out.resolve()}"
+    key = hashlib.blake2b(where.encode(), digest_size=8).hexdigest()
+    return options.cache_dir / f"engine-{key}.pickle"
+
+
+def read_state(path: Path | None) -> dict[str, Any] | None:
+    """The parts of a saved state, or None when there is none this generator can use."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as handle:
+            stored = pickle.load(handle)
+    except Exception:  # a corrupt or foreign state is only a slower build
+        return None
+    if not isinstance(stored, dict) or stored.get("format") != FORMAT:
+        return None
+    if stored.get("version") != CODE_VERSION:
+        return None
+    return stored
+
+
+def save_state(
+    path: Path | None,
+    resolver: ResolveState,
+    pages: PageStore,
+    search_shards: dict[str, dict[str, bytes]],
+) -> None:
+    """Keep the state for the next build. Tokens are left out: they are large and quick to
+    make again, and a run that needs them parses the note again."""
+    if path is None:
+        return
+    slim = replace(
+        resolver,
+        infos={p: replace(i, parsed=replace(i.parsed, tokens=[]))
+               for p, i in resolver.infos.items()},
+        published={},
+        resolved=None,
+    )
+    stored = {
+        "format": FORMAT,
+        "version": CODE_VERSION,
+        "resolver": slim,
+        "pages": pages,
+        "search": search_shards,
+    }
+    try:
+        write_pickle(path, stored)
+    except OSError as exc:  # the state only saves time: the build itself is fine
+        print(
+            f"warning: cannot save the build state in '{path.parent}': {exc.strerror}; the "
+            "next build will render every page again",
+            file=sys.stderr,
+        )
