@@ -22,9 +22,8 @@ from generator.model import Heading, SourceFile
 from generator.version import CODE_VERSION
 from generator.write import write_pickle
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 # A note's body HTML, its diagnostics and the attachments it links to or shows.
-CachedBody = tuple[str, list[Diagnostic], list[str]]
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -328,16 +327,12 @@ def _clip(text: str, limit: int = 240) -> str:
 
 
 class ParseCache:
-    """Parsed notes by content digest, kept in one pickle per vault between builds."""
+    """Parsed notes by content digest, kept in one pickle per vault between builds (the
+    rest of what a build reuses is the engine's state, :mod:`generator.engine.state`)."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.entries: dict[str, ParsedNote] = {}
-        # (digest, page url, signature of what it depends on) -> a rendered body
-        self.html: dict[tuple[str, str, str], CachedBody] = {}
-        # the search index of the last build: Pagefind's files by shard (see search.shard_key)
-        self.search: dict[str, dict[str, bytes]] = {}
-        self.pages: dict[str, bytes] = {}  # note pages of the last build, by page key
         self.dirty = False
         if path is not None and path.is_file():
             try:
@@ -345,19 +340,8 @@ class ParseCache:
                     stored = pickle.load(handle)
                 if stored.get("format") == CACHE_FORMAT and stored.get("version") == CODE_VERSION:
                     self.entries = stored["entries"]
-                    self.html = stored.get("html", {})
-                    self.search = stored.get("search", {})
-                    self.pages = stored.get("pages", {})
             except Exception:  # a corrupt or foreign cache is only a slower build
-                self.entries, self.html = {}, {}
-
-    def get_html(self, key: tuple[str, str, str]) -> CachedBody | None:
-        return self.html.get(key)
-
-    def put_html(self, key: tuple[str, str, str], value: CachedBody) -> None:
-        if self.html.get(key) != value:
-            self.html[key] = value
-            self.dirty = True
+                self.entries = {}
 
     def get(self, digest: str) -> ParsedNote | None:
         return self.entries.get(digest)
@@ -371,17 +355,9 @@ class ParseCache:
             return
         if not self.dirty and keep == set(self.entries):
             return
-        # Tokens are large and quick to remake; the cache keeps facts, source and HTML.
+        # Tokens are large and quick to remake; the cache keeps facts and source.
         entries = {d: replace(p, tokens=[]) for d, p in self.entries.items() if d in keep}
-        html = {k: v for k, v in self.html.items() if k[0] in keep}
-        stored = {
-            "format": CACHE_FORMAT,
-            "version": CODE_VERSION,
-            "entries": entries,
-            "html": html,
-            "search": self.search,
-            "pages": self.pages,
-        }
+        stored = {"format": CACHE_FORMAT, "version": CODE_VERSION, "entries": entries}
         try:
             write_pickle(self.path, stored)
         except OSError as exc:  # the cache only saves time: the build itself is fine

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import pickle
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -45,43 +43,20 @@ def render_site(
     *,
     only: set[str] | None = None,
     search: bool | None = None,
-    page_cache: dict[str, bytes] | None = None,
-    on_page: Callable[[int, int], None] | None = None,
 ) -> dict[str, bytes]:
-    """Every output file of the site (relative POSIX path -> bytes), except attachments.
+    """Every output file of a resolved vault (relative POSIX path -> bytes), rendered from
+    nothing, except attachments: what the engine's page store keeps up to date by parts.
 
     With ``only``, note pages are rendered only for those output paths; the site-wide
     files (assets, indexes, tag pages, content-index.json) are always rendered.
-    ``search`` (default: on for a full build) adds the Pagefind index under ``pagefind/``;
-    the dev loop can index later with :func:`search_documents` and ``build_search_index``.
-    With ``page_cache`` (page key -> bytes, from the last build), a note page whose inputs
-    are unchanged is reused instead of rendered; the cache is refilled with this build's pages.
-    ``on_page(done, total)`` is told, now and then, how many note pages are done.
+    ``search`` (default: on unless ``only``) adds the Pagefind index under ``pagefind/``.
     """
     site = _Site(vault, course, load_theme())
     files: dict[str, bytes] = dict(site.theme.asset_files)
-    shared = (
-        shared_key(site.theme, shared_page_inputs(vault, course))
-        if page_cache is not None
-        else None
-    )
-    reused: dict[str, bytes] = {}
-    for done, note in enumerate(sorted(vault.notes.values(), key=lambda n: n.path)):
-        if on_page is not None and done % 50 == 0:
-            on_page(done, len(vault.notes))
+    for note in sorted(vault.notes.values(), key=lambda n: n.path):
         path = output_path(note)
-        if only is not None and path not in only:
-            continue
-        key = page_key(shared, page_inputs(vault, course, note)) if shared else None
-        page = page_cache.get(key) if page_cache is not None and key else None
-        if page is None:
-            page = site.note_page(note).encode("utf-8")
-        if key:
-            reused[key] = page
-        files[path] = page
-    if page_cache is not None:
-        page_cache.clear()
-        page_cache.update(reused)
+        if only is None or path in only:
+            files[path] = site.note_page(note).encode("utf-8")
     files.update(site.index_pages())
     files["content-index.json"] = content_index(vault, course)
     if vault.config.base_url:
@@ -629,23 +604,3 @@ def page_inputs(vault: ResolvedVault, course: Course, note: Note) -> Any:
         tags,
         exercises,
     )
-
-
-def shared_key(theme: Theme, shared: Any) -> bytes | None:
-    """A digest of what every note page shows (theme, sidebar, course settings), made once
-    per build; None when it cannot be pickled (then pages are simply rendered)."""
-    try:
-        data = pickle.dumps((theme.fingerprint, shared), protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError):
-        return None
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
-def page_key(shared: bytes, inputs: Any) -> str | None:
-    """A digest of everything a note page shows, for reusing it across builds; None when the
-    inputs cannot be pickled (then the page is simply rendered)."""
-    try:
-        data = pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError):
-        return None
-    return hashlib.blake2b(shared + data, digest_size=16).hexdigest()
