@@ -49,7 +49,7 @@ def _state(context: RenderContext) -> _BuildState:
 
 
 def openapi_source(context: RenderContext) -> str | None:
-    """The course config's ``openapi:`` (a file or URL), or None for the demo API's schema."""
+    """The course config's ``openapi:`` (a project file), or None for the demo API's schema."""
     value = context.openapi
     return value if value and value.strip() else None
 
@@ -60,7 +60,8 @@ def _schema(hooks: PageHooks, line: int) -> ApiSchema | None:
         state.loaded = True
         source = openapi_source(hooks.context)
         try:
-            state.schema = load_schema(source, hooks.context.vault_root)
+            state.schema = load_schema(source, hooks.context.vault_root,
+                                       hooks.context.project_root)
         except SchemaError as exc:
             state.schema_error = str(exc)
             hooks.context.diagnostics.append(
