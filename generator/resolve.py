@@ -193,7 +193,7 @@ def resolve_vault(
     diagnostics.extend(
         exercise_id_problems(site for body in bodies.values() for site in body.exercise_sites)
     )
-    diagnostics.extend(api_schema_problems(vault, home, config, notes.values()))
+    diagnostics.extend(api_schema_problems(vault, home, config, notes.values(), project_root))
     return ResolvedVault(
         config=config,
         notes=notes,
