@@ -45,7 +45,7 @@ class RenderContext:
     vault_root: Path
     diagnostics: list[Diagnostic]
     api_base: str = ""  # where panels send requests ("" = same origin)
-    openapi: str | None = None  # another API's schema (file or URL); None = the demo API
+    openapi: str | None = None  # another API's schema (a project file); None = the demo API
     line_breaks: bool = True  # render a single newline as <br> (Obsidian's default)
 
 

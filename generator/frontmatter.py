@@ -58,7 +58,13 @@ def read_frontmatter(path: str, text: str) -> Frontmatter:
         for match in _WIKILINK.finditer(line):
             result.links.append((match.group(1), number))
     try:
-        loaded = yaml.load(raw, Loader=SAFE_LOADER) if raw.strip() else {}
+        loaded = load_yaml(raw) if raw.strip() else {}
+    except YamlTooBig as exc:
+        result.diagnostics.append(
+            error(path, 2, "frontmatter.invalid", f"frontmatter holds {exc}, and was ignored",
+                  exc.hint)
+        )
+        return result
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         # RecursionError: thousands of nested [ or {; ValueError: a value YAML cannot hold
         mark = getattr(exc, "problem_mark", None)
@@ -83,20 +89,8 @@ def read_frontmatter(path: str, text: str) -> Frontmatter:
             )
         )
         return result
-    try:
-        result.data = _Plain().mapping(loaded)
-        result.diagnostics.extend(_wrong_types(path, result.data, lines[1:end]))
-    except _TooBig:
-        result.diagnostics.append(
-            error(
-                path,
-                2,
-                "frontmatter.invalid",
-                f"frontmatter holds more than {MAX_VALUES:,} values once its &anchors and "
-                "*aliases are expanded, and was ignored",
-                "write the values out instead of repeating anchors inside anchors",
-            )
-        )
+    result.data = loaded
+    result.diagnostics.extend(_wrong_types(path, result.data, lines[1:end]))
     return result
 
 
@@ -177,41 +171,72 @@ def _kind(value: Any, lists_allowed: bool) -> str:
     return f"the text {str(value)!r}"
 
 
-MAX_VALUES = 10_000  # values in one note's frontmatter, anchors expanded ("billion laughs")
+# Limits of any YAML a note holds (frontmatter, exercises): a few lines of nested &anchors
+# and *aliases stand for billions of values ("billion laughs"), which the page would carry.
+MAX_VALUES = 10_000  # values, anchors expanded
+MAX_DEPTH = 50  # lists and mappings inside each other
+MAX_TEXT = 1_000_000  # characters of keys and text, anchors expanded
 
 
-class _TooBig(Exception):
-    pass
+class YamlTooBig(Exception):
+    """YAML past one of the limits above; the message says which, ``hint`` what to do."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def load_yaml(text: str) -> Any:
+    """YAML ``text`` as plain data within the limits above, the one loader for YAML in notes.
+
+    Raises :class:`YamlTooBig` past a limit, and ``yaml.YAMLError``, ``ValueError`` or
+    ``RecursionError`` for text that is not YAML."""
+    return _Plain().value(yaml.load(text, Loader=SAFE_LOADER))
+
+
+_EXPANDED_HINT = "write the values out instead of repeating anchors inside anchors"
 
 
 class _Plain:
-    """YAML values made JSON-friendly: dates become ISO strings, a list or mapping that holds
-    itself (``x: &a [*a]``) holds ``"…"`` there instead, and no more than ``MAX_VALUES``."""
+    """YAML values made JSON-friendly: dates become ISO strings, keys text, a list or mapping
+    that holds itself (``x: &a [*a]``) holds ``"…"`` there instead; counted as they are made,
+    so an expansion past a limit stops there instead of filling the memory."""
 
     def __init__(self) -> None:
         self.count = 0
+        self.text = 0
         self.open: set[int] = set()  # the lists and mappings being made, for cycles
-
-    def mapping(self, value: dict[Any, Any]) -> dict[str, Any]:
-        return {str(k): self.value(v) for k, v in value.items()}
 
     def value(self, value: Any) -> Any:
         self.count += 1
         if self.count > MAX_VALUES:
-            raise _TooBig
+            raise YamlTooBig(f"more than {MAX_VALUES:,} values once its &anchors and *aliases "
+                             "are expanded", _EXPANDED_HINT)
         if isinstance(value, datetime.date | datetime.datetime):
             return value.isoformat()
+        if isinstance(value, str):
+            self._add_text(value)
         if not isinstance(value, dict | list):
             return value
         if id(value) in self.open:
             return "…"
+        if len(self.open) >= MAX_DEPTH:
+            raise YamlTooBig(f"lists or mappings nested more than {MAX_DEPTH} deep",
+                             "write the nested values out flat, or in fewer levels")
         self.open.add(id(value))
         try:
             if isinstance(value, dict):
-                return self.mapping(value)
+                return {self._add_text(str(k)): self.value(v) for k, v in value.items()}
             return [self.value(v) for v in value]
         finally:
             self.open.discard(id(value))
+
+    def _add_text(self, text: str) -> str:
+        self.text += len(text)
+        if self.text > MAX_TEXT:
+            raise YamlTooBig(f"more than {MAX_TEXT:,} characters of text once its &anchors and "
+                             "*aliases are expanded", _EXPANDED_HINT)
+        return text
 
 
 def string_list(value: Any) -> list[str]:

@@ -4,7 +4,8 @@ The fence reads as an ordinary code block in Obsidian; at build time each includ
 replaced by the file's text, a line range (``file:10:25``, ``file:10:``), a region between
 ``# ANCHOR: name`` and ``# ANCHOR_END: name``, or a Python function or class (``file:name``,
 ``file:Class.method``). Paths are relative to the project root, the folder that holds the
-vault, and may not leave it.
+vault; only the project's own files may be included (see :mod:`generator.project_files`), since
+whatever is included is published.
 """
 
 from __future__ import annotations
@@ -17,17 +18,30 @@ from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostic, error
 from generator.fences import INCLUDE_LINE, is_include_line
+from generator.project_files import RULES, RefusedPath, project_file
 
 if TYPE_CHECKING:
     from generator.embeds_render import PageHooks
 
 ANCHOR_START = re.compile(r"ANCHOR:\s*([\w.-]+)")
 ANCHOR_END = re.compile(r"ANCHOR_END:\s*([\w.-]+)")
-FORBIDDEN_PARTS = {".git", ".venv", "venv", "node_modules", "__pycache__"}
 
 
 class IncludeError(Exception):
     """An include that cannot be filled in; the message says why."""
+
+    code = "include.missing"
+    hint = (
+        "paths are relative to the project folder; anchors are a function or class name, "
+        "'# ANCHOR: name' regions, or line ranges like 10:25"
+    )
+
+
+class IncludeRefused(IncludeError):
+    """An include of a file the site may not publish (a secret, a dot-file, …)."""
+
+    code = "include.refused"
+    hint = f"include only the project's own files: {RULES}"
 
 
 @dataclass(frozen=True)
@@ -43,10 +57,10 @@ def parse_spec(text: str) -> IncludeSpec:
 
 def read_include(root: Path, spec: IncludeSpec) -> str:
     """The text an include stands for. Raises :class:`IncludeError` with a clear message."""
-    root = root.resolve()
-    candidate = (root / spec.path).resolve()
-    if not candidate.is_relative_to(root) or FORBIDDEN_PARTS & set(candidate.parts):
-        raise IncludeError(f"'{spec.path}' is outside the project's own folders")
+    try:
+        candidate = project_file(root, Path(spec.path))
+    except RefusedPath as exc:
+        raise IncludeRefused(f"refused: {exc}") from None
     if not candidate.is_file():
         raise IncludeError(f"file '{spec.path}' does not exist")
     try:
@@ -167,14 +181,8 @@ def expand_includes(
             out.append(read_include(root, spec))
         except IncludeError as exc:
             problems.append(
-                error(
-                    source,
-                    line + 1 + offset,
-                    "include.missing",
-                    f"{{{{#include {match.group(1)}}}}}: {exc}",
-                    "paths are relative to the project folder; anchors are a function or "
-                    "class name, '# ANCHOR: name' regions, or line ranges like 10:25",
-                )
+                error(source, line + 1 + offset, exc.code,
+                      f"{{{{#include {match.group(1)}}}}}: {exc}", exc.hint)
             )
             out.append(text)
     return "\n".join(out) + "\n", problems

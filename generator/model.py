@@ -126,7 +126,7 @@ class CourseConfig:
 
     title: str = "Course"
     api_base: str = "http://127.0.0.1:8000"
-    openapi: str | None = None  # file or URL of another API's schema; None = demo_api in-process
+    openapi: str | None = None  # a project file: another API's schema; None = demo_api in-process
     base_url: str | None = None  # absolute site URL, for sitemap.xml
     vault_name: str = "notes"
     line_breaks: bool = True  # a single newline is a line break (Obsidian's default)

@@ -36,7 +36,11 @@ def exercise_id_problems(sites: Iterable[ExerciseSite]) -> list[Diagnostic]:
 
 
 def api_schema_problems(
-    vault: Vault, home: str | None, config: CourseConfig, notes: Iterable[Note]
+    vault: Vault,
+    home: str | None,
+    config: CourseConfig,
+    notes: Iterable[Note],
+    project_root: Path | None = None,
 ) -> list[Diagnostic]:
     """Reported once a build: the schema that try-its are checked against cannot be read,
     and some page shows a panel."""
@@ -44,4 +48,4 @@ def api_schema_problems(
         return []
     source = vault.files.get(home) if home is not None else None
     text = source.data.decode("utf-8", "replace") if source is not None else ""
-    return schema_problems(config.openapi, Path(vault.root), home, text)
+    return schema_problems(config.openapi, Path(vault.root), project_root, home, text)

@@ -203,8 +203,9 @@ class IncrementalResolver:
         records = self.state.records.values()
         sites = [site for record in records for site in record.exercise_sites]
         self.diagnostics.replace("vaultwide", "exercises", exercise_id_problems(sites))
+        project_root = self.options.project_root or Path(vault.root).parent
         self.diagnostics.replace("vaultwide", "api", api_schema_problems(
-            vault, resolved.home, resolved.config, resolved.notes.values()))
+            vault, resolved.home, resolved.config, resolved.notes.values(), project_root))
 
     # -- fast path -------------------------------------------------------------------------
 

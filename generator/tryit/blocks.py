@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 
-from generator.frontmatter import SAFE_LOADER
+from generator.frontmatter import SAFE_LOADER, YamlTooBig, load_yaml
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 EXERCISE_KEYS = ("id", "title", "task", "start", "check", "solution", "hint")
@@ -167,6 +167,10 @@ def parse_request(text: str, *, allow_title: bool = True) -> tuple[Request | Non
                                         f"the body is not valid JSON: {exc.msg} "
                                         f"(line {exc.lineno}, column {exc.colno} of the body)",
                                         "check quotes, commas and brackets"))
+            except RecursionError:  # Python's JSON reader nests as deep as the stack allows
+                problems.append(Problem(body_offset, "tryit.json",
+                                        "the body nests lists or objects too deep to read",
+                                        "write the body with fewer levels of [ and {"))
     return request, problems
 
 
@@ -199,7 +203,9 @@ def parse_exercise(text: str) -> tuple[Exercise | None, list[Problem]]:
     """Parse an ``exercise`` block (YAML); None when it cannot be used."""
     try:
         node = yaml.compose(text, Loader=SAFE_LOADER)
-        data = yaml.load(text, Loader=SAFE_LOADER)
+        data = load_yaml(text)  # the limits of frontmatter: the page carries all of it
+    except YamlTooBig as exc:
+        return None, [Problem(0, "exercise.yaml", f"the exercise holds {exc}", exc.hint)]
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
         offset = mark.line if mark is not None else 0

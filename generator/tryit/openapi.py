@@ -1,5 +1,5 @@
 """Check requests against an OpenAPI schema: the demo API's (built in-process, once, and only
-when a note has a try-it), or another API's from a file or URL named in the course config."""
+when a note has a try-it), or another API's from a project file named in the course config."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
+from generator.project_files import RefusedPath, project_file
 from generator.tryit.blocks import Problem, Request
 
 Schema = dict[str, Any]
@@ -147,40 +149,58 @@ def _store(where: Path, data: dict[str, Any]) -> None:
 
 
 _LOADED: dict[tuple[str, float], ApiSchema] = {}
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
-def load_schema(source: str | None, vault_root: Path) -> ApiSchema:
-    """The schema named by the course config (``None``: the demo API's)."""
+def load_schema(source: str | None, vault_root: Path, project_root: Path | None = None
+                ) -> ApiSchema:
+    """The schema named by the course config (``None``: the demo API's).
+
+    Only a file of the project (``project_root``, by default the vault's parent) under the
+    same rules as ``{{#include}}``: what the build reads may end up in a diagnostic or on the
+    site, and a build sends no request of its own."""
     if not source:
         return demo_schema()
-    if re.match(r"^https?://", source, re.IGNORECASE):
-        key = (source, 0.0)
-        if key not in _LOADED:
-            import httpx
-
-            try:
-                answer = httpx.get(source, timeout=10.0, follow_redirects=True)
-                answer.raise_for_status()
-            except httpx.HTTPError as exc:
-                raise SchemaError(f"cannot fetch the OpenAPI schema {source}: {exc}") from exc
-            _LOADED[key] = ApiSchema(_decode(answer.text, source))
-        return _LOADED[key]
-    path = Path(source)
-    if not path.is_absolute():
-        path = vault_root / path
+    if _URL.match(source):
+        split = urlsplit(source)
+        shown = f"{split.scheme}://{split.netloc}{split.path}"
+        raise SchemaError(
+            f"the OpenAPI schema {shown} is an address; a build reads the schema only from a "
+            "file of the project and sends no request (save it in the project, e.g. as "
+            "openapi.json, and name that file)"
+        )
+    try:
+        path = project_file(project_root or vault_root.parent, vault_root / source)
+    except RefusedPath as exc:
+        raise SchemaError(f"the OpenAPI schema {source} is refused: {exc}") from None
     if not path.is_file():
-        raise SchemaError(f"the OpenAPI schema {source} does not exist (looked at {path})")
+        raise SchemaError(
+            f"the OpenAPI schema {source} does not exist (a relative path starts at the vault)"
+        )
     key = (str(path), path.stat().st_mtime)
     if key not in _LOADED:
-        _LOADED[key] = ApiSchema(_decode(path.read_text(encoding="utf-8"), source))
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SchemaError(f"cannot read the OpenAPI schema {source}: {exc}") from None
+        _LOADED[key] = ApiSchema(_decode(text, source))
     return _LOADED[key]
 
 
 def _decode(text: str, source: str) -> Schema:
+    """The document in ``text``. Its errors name a line and what is wrong, and quote none of
+    the file: YAML's own messages show lines around the error, which may hold anything."""
     try:
         data = json.loads(text) if text.lstrip().startswith("{") else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise SchemaError(f"the OpenAPI schema {source} is not JSON or YAML: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise SchemaError(f"the OpenAPI schema {source} is not valid JSON: {exc.msg} "
+                          f"(line {exc.lineno}, column {exc.colno})") from None
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise SchemaError(f"the OpenAPI schema {source} is not valid YAML: {problem}"
+                          f"{where}") from None
     if not isinstance(data, dict) or not isinstance(data.get("paths"), dict):
         raise SchemaError(f"the OpenAPI schema {source} has no 'paths'")
     return data

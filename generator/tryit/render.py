@@ -24,7 +24,7 @@ DEFAULT_API_BASE = "http://127.0.0.1:8000"
 
 
 def openapi_source(context: RenderContext) -> str | None:
-    """The course config's ``openapi:`` (a file or URL), or None for the demo API's schema."""
+    """The course config's ``openapi:`` (a project file), or None for the demo API's schema."""
     value = context.openapi
     return value if value and value.strip() else None
 
@@ -34,19 +34,21 @@ def _schema(hooks: PageHooks) -> ApiSchema | None:
     :func:`schema_problems` reports once for the whole build. ``load_schema`` keeps what it
     read, so each process reads it once."""
     try:
-        return load_schema(openapi_source(hooks.context), hooks.context.vault_root)
+        context = hooks.context
+        return load_schema(openapi_source(context), context.vault_root, context.project_root)
     except SchemaError:
         return None
 
 
 def schema_problems(
-    openapi: str | None, vault_root: Path, home: str | None, home_text: str
+    openapi: str | None, vault_root: Path, project_root: Path | None, home: str | None,
+    home_text: str,
 ) -> list[Diagnostic]:
     """The one error of a build whose try-its cannot be checked: the schema named by the home
     note's ``openapi:`` (or the demo API's) cannot be read."""
     source = openapi if openapi and openapi.strip() else None
     try:
-        load_schema(source, vault_root)
+        load_schema(source, vault_root, project_root)
     except SchemaError as exc:
         line = next((number for number, text in enumerate(home_text.splitlines(), 1)
                      if text.startswith("openapi:")), 1)

@@ -203,6 +203,58 @@ def test_parse_exercise_bad_id_is_an_error() -> None:
     assert exercise is None and problems[0].code == "exercise.id"
 
 
+def alias_bomb(levels: int) -> str:
+    """An exercise whose check grows nine times with every line, once its aliases expand."""
+    lines = ["id: bomb", "start: GET /api/health", "check:", "  status: 200", "  json:",
+             '    a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"    a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def test_parse_exercise_nested_aliases_past_the_limit_are_an_error() -> None:
+    exercise, problems = parse_exercise(alias_bomb(12))  # 9**12 values once expanded
+    # the problems first: showing an expanded exercise in a failure would never end
+    assert [p.code for p in problems] == ["exercise.yaml"]
+    assert exercise is None
+    problem = problems[0]
+    assert (problem.code, problem.severity) == ("exercise.yaml", "error")
+    assert "more than 10,000 values once its &anchors and *aliases are expanded" in (
+        problem.message)
+    assert problem.hint and "anchors" in problem.hint
+
+
+def test_parse_exercise_a_few_aliases_stay_fine() -> None:
+    exercise, problems = parse_exercise(alias_bomb(3))
+    assert problems == [] and exercise is not None
+    assert len(exercise.check.json["a2"]) == 9
+
+
+def test_parse_exercise_long_text_repeated_by_aliases_is_an_error() -> None:
+    text = ("id: long\nstart: GET /api/health\ncheck:\n  status: 200\n  json:\n"
+            f"    a: &a {'x' * 200_000}\n    b: [*a, *a, *a, *a, *a, *a]\n")
+    exercise, problems = parse_exercise(text)
+    assert exercise is None
+    assert [p.code for p in problems] == ["exercise.yaml"]
+    assert "more than 1,000,000 characters" in problems[0].message
+
+
+def test_parse_exercise_deeply_nested_check_is_an_error() -> None:
+    text = ("id: deep\nstart: GET /api/health\ncheck:\n  status: 200\n  json:\n"
+            f"    a: {'[' * 60}1{']' * 60}\n")
+    exercise, problems = parse_exercise(text)
+    assert exercise is None
+    assert "nested more than 50 deep" in problems[0].message
+
+
+def test_parse_request_json_body_nested_past_pythons_stack_is_an_error() -> None:
+    body = "[" * 100_000 + "]" * 100_000
+    text = f"POST /api/reports\nContent-Type: application/json\n\n{body}"
+    request, problems = parse_request(text)
+    assert request is not None
+    assert [(p.code, p.offset) for p in problems] == [("tryit.json", 3)]
+    assert "too deep" in problems[0].message
+
+
 def test_evaluate_matching_answer_has_no_differences() -> None:
     check = Check(201, {"location.city": "London", "items.0.id": 3}, {"Location": True})
     body = {"location": {"city": "London"}, "items": [{"id": 3.0}]}

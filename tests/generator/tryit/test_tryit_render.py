@@ -278,3 +278,15 @@ def test_render_exercise_hint_with_code_spans_shows_code_not_backticks(
     assert one(hint, "strong").text() == "two"
     assert "`" not in hint.text()
     assert hint.css_first("b") is None and "<b>ones</b>" in hint.text()
+
+
+def test_render_exercise_with_nested_aliases_is_reported_not_expanded(
+    make_vault: VaultFactory,
+) -> None:
+    from tests.generator.tryit.test_tryit_blocks import alias_bomb
+
+    result = build(make_vault, fence("exercise", alias_bomb(6).rstrip("\n")))
+    [problem] = tryit_problems(result)
+    assert (problem.code, problem.line) == ("exercise.yaml", 6)
+    assert "once its &anchors and *aliases are expanded" in problem.message
+    assert len(result.files["lesson/index.html"]) < 100_000  # not 4 MB of "lol"
