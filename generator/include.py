@@ -21,7 +21,7 @@ from generator.fences import INCLUDE_LINE, is_include_line
 from generator.project_files import RULES, RefusedPath, project_file
 
 if TYPE_CHECKING:
-    from generator.embeds_render import PageHooks
+    from generator.bodies import PageHooks
 
 ANCHOR_START = re.compile(r"ANCHOR:\s*([\w.-]+)")
 ANCHOR_END = re.compile(r"ANCHOR_END:\s*([\w.-]+)")

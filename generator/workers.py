@@ -33,7 +33,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from generator.embeds_render import RenderContext
+from generator.bodies import RenderContext
 from generator.engine.recording import NoteRecord, render_records, resolve_note
 from generator.model import SourceFile
 from generator.parse import LazyTokens, ParsedNote, note_text, parse_note

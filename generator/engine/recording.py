@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from markdown_it.token import Token
 
+from generator.bodies import PageHooks, RenderContext
 from generator.diagnostics import Diagnostic
-from generator.embeds_render import PageHooks, RenderContext
 from generator.fences import fence_kind
 from generator.linkindex import LinkIndex, Resolution
 from generator.model import Link

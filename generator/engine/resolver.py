@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.bodies import RenderContext
 from generator.diagnostics import Diagnostic
-from generator.embeds_render import RenderContext
 from generator.engine.bookkeeping import (
     Contribution,
     add_incoming,

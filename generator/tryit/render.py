@@ -18,7 +18,7 @@ from generator.tryit.blocks import Exercise, Problem, Request, parse_exercise, p
 from generator.tryit.openapi import ApiSchema, SchemaError, load_schema, validate_request
 
 if TYPE_CHECKING:
-    from generator.embeds_render import PageHooks, RenderContext
+    from generator.bodies import PageHooks, RenderContext
 
 DEFAULT_API_BASE = "http://127.0.0.1:8000"
 

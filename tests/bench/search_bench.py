@@ -21,10 +21,9 @@ from pathlib import Path
 from pagefind_bin import get_executable  # type: ignore[import-untyped]
 
 from generator.build import collector_paused
-from generator.load import load_vault
-from generator.parse import ParseCache, parse_notes
+from generator.engine.core import Engine
+from generator.options import BuildOptions
 from generator.render import search_documents
-from generator.resolve import resolve_vault
 from generator.search import build_search_index
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -38,8 +37,8 @@ def synthetic_pages(n: int = PAGES, seed: int = 0) -> dict[str, str]:
     """``{output path: search document}`` of a synthetic vault with ``n`` pages, home included."""
     with tempfile.TemporaryDirectory(prefix="coursegen-search-vault-") as tmp, collector_paused():
         write_synthetic_vault(Path(tmp), n - 1, seed)
-        vault, _ = load_vault(Path(tmp))
-        resolved = resolve_vault(vault, parse_notes(vault.notes, ParseCache(None)))
+        options = BuildOptions(vault=Path(tmp), out=Path(tmp, "site"), cache_dir=None)
+        resolved = Engine(options).run(None, search=False).resolved
         return search_documents(resolved)
 
 

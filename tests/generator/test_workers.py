@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.embeds_render import PageHooks
+from generator.bodies import PageHooks
 from generator.load import load_vault
 from generator.parse import LazyTokens, ParseCache, parse_notes
 from generator.workers import NoteWorkers

@@ -62,3 +62,71 @@ def test_coursegen_dev_edit_served_then_sigint_exits_0(
             process.wait()
     assert process.returncode == 0, output.decode(errors="replace")
     assert f"http://127.0.0.1:{port}/".encode() in output
+
+
+def site_files(out: Path) -> dict[str, bytes]:
+    return {
+        rel: path.read_bytes()
+        for path in sorted(out.rglob("*"))
+        if path.is_file() and not (rel := path.relative_to(out).as_posix()).startswith(".")
+    }
+
+
+def test_coursegen_dev_after_a_series_of_saves_equals_a_cold_build(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    """The real author's loop (watcher, debounce, background search) after creating,
+    renaming, deleting, retitling and embedding: the folder it serves is, file for file, what
+    ``coursegen build`` makes of the same vault in a fresh folder."""
+    exercise = ("```exercise\nid: same\ntitle: Not found\ntask: Make it answer 404.\n"
+                "start: GET /api/weather/Portland?state=OR\ncheck:\n  status: 404\n```\n")
+    vault = make_vault({
+        "index.md": "---\ntitle: Course\n---\n# Course\n\n## 1. Start\n\n- [[Lesson]]\n- [[Two]]\n",
+        "Lesson.md": "# Lesson\n\nSee [[Two#Part]] and ![[Two#Part]].\n",
+        "Two.md": "# Two\n\n## Part\n\nPart text. ^block\n",
+        "img/chart.png": b"\x89PNG chart",
+    })
+    out = tmp_path / "site"
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "dev", str(vault), "-o", str(out),
+         "--port", str(port), "--no-api"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp_path,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/lesson/", b"Part text.")
+        saves: list[tuple[str, str | None]] = [
+            ("Three.md", "# Three\n\nLinks [[Lesson]] and ![[chart.png]].\n\n" + exercise),
+            ("Two.md", "---\ntitle: Second\naliases: [deux]\n---\n# Two\n\n## Part\n\nNew part.\n"),
+            ("Lesson.md", "# Lesson\n\nSee [[deux]] and ![[Two#Part]].\n\n" + exercise),
+            ("Three.md", None),
+            ("Draft.md", "---\ndraft: true\n---\n# Draft\n\n![[chart.png]]\n"),
+            ("Lesson.md", "# Lesson\n\nSee [[deux]], ![[Two#Part]] and the last save.\n"),
+        ]
+        for name, text in saves:
+            target = vault / name
+            if text is None:
+                target.unlink()
+            else:
+                target.write_text(text, encoding="utf-8")
+            time.sleep(0.3)  # separate saves, as an author makes them
+        wait_for(f"http://127.0.0.1:{port}/lesson/", b"the last save")
+        cold = tmp_path / "cold"
+        subprocess.run([sys.executable, "-m", "generator", "build", str(vault), "-o", str(cold),
+                        "--no-cache"], cwd=tmp_path, capture_output=True, check=False)
+        expected = site_files(cold)
+        assert "lesson/index.html" in expected and "pagefind/pagefind.js" in expected
+        deadline = time.monotonic() + 60  # the search index follows a moment after the pages
+        served = site_files(out)
+        while served != expected and time.monotonic() < deadline:
+            time.sleep(0.5)
+            served = site_files(out)
+        assert sorted(served) == sorted(expected)
+        assert [name for name in expected if served[name] != expected[name]] == []
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
