@@ -9,6 +9,7 @@ the previous files to compare with, and search in the background.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -19,10 +20,11 @@ from generator.dev.searcher import BackgroundSearch
 from generator.dev.writer import write_files
 from generator.diagnostics import Diagnostic
 from generator.engine.core import Engine
+from generator.markdown.code import highlight_code
 from generator.model import ResolvedVault
 from generator.options import BuildOptions
 from generator.outfolder import check_output_folder
-from generator.parse import ParseCache
+from generator.parse import ParseCache, markdown
 from generator.search import SEARCH_DIR
 from generator.write import mark_site, write_changed
 
@@ -90,6 +92,11 @@ class LiveSite:
         check_output_folder(self.options.out, self.options.vault)
         mark_site(self.options.out)
         self.engine = Engine(self.options, self.cache)
+        # Big vaults are parsed and rendered on worker processes, and this process waits for
+        # them: meanwhile it readies itself for the first save, so that one costs what the
+        # later ones do.
+        warming = threading.Thread(target=warm_up, args=(self.options.vault,), daemon=True)
+        warming.start()
         with self._lock:
             result = self.engine.run(None, search=True)
             self.cache.save({p.digest for p in result.parsed.values()})
@@ -98,6 +105,7 @@ class LiveSite:
                                     remove=existing - set(result.files))
             self.files = result.files
         self._take_diagnostics()
+        warming.join()
         return Rebuild(
             changed=result.changed, written=written, pages=result.pages,
             seconds=time.perf_counter() - started, diagnostics=self.diagnostics,
@@ -184,6 +192,30 @@ class LiveSite:
             files = {k: v for k, v in self.files.items() if not k.startswith(SEARCH_DIR)}
             self.files = {**files, **index}
             return write_changed(self.options.out, dict(index), remove=stale - set(self.files))
+
+
+FENCE_LANGUAGE = re.compile(rb"^ {0,3}(?:```+|~~~+)[ \t]*([\w+#.-]+)", re.MULTILINE)
+
+
+def warm_up(vault: Path) -> None:
+    """Build the Markdown parser and compile the highlighters of the languages the vault's
+    code uses: the first time each happens in a process it takes up to half a second
+    (Pygments compiles a lexer's patterns), which the first save would otherwise pay."""
+    markdown().render("# Warm\n\nA [[link]] and `code`.\n")
+    languages: set[str] = set()
+    try:
+        notes = sorted(vault.rglob("*.md"))
+    except OSError:  # an unreadable folder: the build says so; this is only a head start
+        notes = []
+    for note in notes:
+        try:
+            data = note.read_bytes()
+        except OSError:
+            continue
+        languages.update(m.decode("ascii", "replace").lower()
+                         for m in FENCE_LANGUAGE.findall(data))
+    for language in sorted(languages):
+        highlight_code("x = 1\n", language)
 
 
 def _new(before: list[Diagnostic], after: list[Diagnostic]) -> list[Diagnostic]:
