@@ -88,7 +88,7 @@ class Engine:
 
     def save(self, path: Path | None) -> None:
         """Keep what the next engine of this vault can reuse at ``path``."""
-        save_state(path, self.resolver.state, self.pages, self.search_shards)
+        save_state(path, self.resolver.state, self.pages, self.search_shards, self._documents)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:

@@ -54,6 +54,7 @@ def save_state(
     resolver: ResolveState,
     pages: PageStore,
     search_shards: dict[str, dict[str, bytes]],
+    documents: dict[str, Any],
 ) -> None:
     """Keep the state for the next build. Tokens are left out: they are large and quick to
     make again, and a run that needs them parses the note again."""
@@ -72,6 +73,7 @@ def save_state(
         "resolver": slim,
         "pages": pages,
         "search": search_shards,
+        "documents": documents,
     }
     try:
         write_pickle(path, stored)
