@@ -1,4 +1,5 @@
-"""Dev-loop figures on a 1,000-note synthetic vault: save-to-disk and save-to-SSE times."""
+"""Dev-loop figures on synthetic vaults of 1,000 and 10,000 notes: save-to-disk and save-to-SSE
+times, the first save after start, and how an edit's cost grows with the vault."""
 
 from __future__ import annotations
 
@@ -89,7 +90,51 @@ def _sse_latency(vault: Path, out: Path, note: Path) -> float:
     return statistics.median(times)
 
 
+def _first_edit_ms(builder: LiveSite, path: Path) -> float:
+    """Milliseconds of the first save after the start (a second after it, as an author saves)."""
+    time.sleep(1.0)
+    text = path.read_text(encoding="utf-8")
+    started = time.perf_counter()
+    path.write_text(text + "\nThe first edit.\n", encoding="utf-8")
+    builder.rebuild({path})
+    return (time.perf_counter() - started) * 1000
+
+
+def _text_edit_at(notes: int) -> tuple[float, float, float]:
+    """(start seconds, first edit ms, median text edit ms) on a vault of ``notes`` notes."""
+    with tempfile.TemporaryDirectory(prefix="coursegen-dev-bench-") as tmp:
+        root = Path(tmp)
+        vault = root / "vault"
+        write_synthetic_vault(vault, notes)
+        options = BuildOptions(vault=vault, out=root / "site", cache_dir=root / "cache")
+        builder = LiveSite(options, auto_search=False)
+        started = time.perf_counter()
+        builder.full_build()
+        startup = time.perf_counter() - started
+        note = vault / "concepts" / "Note 00001.md"
+        first = _first_edit_ms(builder, note)
+        median = _timed(builder, note, lambda text, i: text + f"\nAnother sentence, round {i}.\n")
+        builder.close()
+    return startup, first, median
+
+
 def run_dev_bench() -> list[str]:
+    """Build a synthetic vault, then time the common edits, the SSE event, and the same text
+    edit on a vault ten times as large."""
+    lines = _run_dev_bench()
+    small = _text_edit_at(NOTES)
+    large = _text_edit_at(NOTES * 10)
+    lines += [
+        f"dev: first save after start ({NOTES} notes): {small[1]:.0f} ms; later saves "
+        f"{small[2]:.0f} ms (target: no slower)",
+        f"dev: text edit at {NOTES * 10} notes: {large[2]:.0f} ms, x{large[2] / small[2]:.2f} "
+        f"the same edit at {NOTES} notes (target x2 at most); first save {large[1]:.0f} ms; "
+        f"start {large[0]:.1f} s",
+    ]
+    return lines
+
+
+def _run_dev_bench() -> list[str]:
     """Build a synthetic vault, then time the three common edits and the SSE event."""
     with tempfile.TemporaryDirectory(prefix="coursegen-dev-bench-") as tmp:
         root = Path(tmp)
