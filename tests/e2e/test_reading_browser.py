@@ -29,6 +29,21 @@ title: Reading course
 ## 1. Basics
 
 - [[Code]]
+- [[Diagram]]
+"""
+
+DIAGRAM = """\
+# Diagram
+
+```mermaid
+graph LR
+  Browser --> nginx --> Gunicorn
+```
+
+```mermaid
+graph LR
+  this is -- not --> - valid [[
+```
 """
 
 FILLER = "\n\n".join(f"Paragraph {n} of this section, long enough to take room." for n in range(12))
@@ -84,6 +99,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     vault.mkdir()
     (vault / "index.md").write_text(HOME, encoding="utf-8")
     (vault / "Code.md").write_text(CODE, encoding="utf-8")
+    (vault / "Diagram.md").write_text(DIAGRAM, encoding="utf-8")
     build = subprocess.run(
         [sys.executable, "-m", "generator", "build", str(vault), "-o", str(base / "site"),
          "--no-cache"],
@@ -110,7 +126,12 @@ def page(browser: Browser, site: str) -> Iterator[Page]:
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto(site + "/code/")
+    page.wait_for_load_state("networkidle")
+    # The diagram library is for pages that have a diagram.
+    assert not [url for url in requested if "mermaid" in url]
     yield page
     context.close()
     assert errors == []
@@ -165,3 +186,21 @@ def test_on_this_page_highlights_the_section_being_read(page: Page, artifacts_di
     page.locator("h2#second-steps").evaluate("h => h.scrollIntoView({block: 'start'})")
     expect(toc.locator("a.active")).to_have_text("Second steps")
     page.screenshot(path=str(artifacts_dir / "toc-follow.png"))
+
+
+def test_mermaid_block_is_drawn_as_svg_and_redrawn_for_the_dark_theme(
+    page: Page, site: str, artifacts_dir: Path
+) -> None:
+    page.goto(site + "/diagram/")
+    diagram = page.locator("pre.mermaid").first
+    expect(diagram.locator("svg")).to_be_visible()
+    expect(diagram.locator("svg")).to_contain_text("Gunicorn")
+    light = diagram.locator("svg").get_attribute("id")
+    # A block mermaid cannot read keeps its source, with the reason under it.
+    broken = page.locator("pre.mermaid").nth(1)
+    expect(broken).to_contain_text("not --> - valid")
+    expect(page.locator(".mermaid-error")).to_contain_text("This diagram could not be drawn")
+    page.get_by_role("button", name="Dark theme").click()
+    expect(diagram.locator("svg")).not_to_have_attribute("id", light or "")
+    expect(diagram.locator("svg")).to_contain_text("Gunicorn")
+    page.screenshot(path=str(artifacts_dir / "mermaid-dark.png"))
