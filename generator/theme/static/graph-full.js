@@ -156,11 +156,11 @@
       .text(function (d) { return d.note.title.length > 32 ? d.note.title.slice(0, 31) + "…" : d.note.title; });
 
     var simulation = d3.forceSimulation(graph.nodes)
-      .force("link", d3.forceLink(graph.links).id(function (d) { return d.id; }).distance(crowded ? 40 : 70))
-      .force("charge", d3.forceManyBody().strength(crowded ? -60 : -220).distanceMax(400))
-      .force("collide", d3.forceCollide().radius(function (d) { return radius(d) + 4; }))
-      .force("x", d3.forceX(width / 2).strength(0.05))
-      .force("y", d3.forceY(height / 2).strength(0.07));
+      .force("link", d3.forceLink(graph.links).id(function (d) { return d.id; }).distance(crowded ? 60 : 70))
+      .force("charge", d3.forceManyBody().strength(crowded ? -240 : -220).distanceMax(600))
+      .force("collide", d3.forceCollide().radius(function (d) { return radius(d) + 8; }))
+      .force("x", d3.forceX(width / 2).strength(0.04))
+      .force("y", d3.forceY(height / 2).strength(0.06));
     simulation.on("tick", function () {
       edges.attr("x1", function (d) { return d.source.x; }).attr("y1", function (d) { return d.source.y; })
         .attr("x2", function (d) { return d.target.x; }).attr("y2", function (d) { return d.target.y; });
@@ -196,11 +196,13 @@
       .on("end", function (event) { if (!event.active) simulation.alphaTarget(0); }));
 
     /* Zoom and pan: the wheel, a drag on the background, two fingers, or the buttons. */
+    var fittedScale = 1;
     var zoom = d3.zoom().scaleExtent([0.2, 8]).on("zoom", function (event) {
       view.attr("transform", event.transform);
       // Names keep their size on screen: zooming in makes room between them, not bigger names.
       labelLayer.style("font-size", (11 / event.transform.k).toFixed(2) + "px");
-      svg.classed("graph-near", event.transform.k >= 1.8);
+      // Every name once zoomed in well past the whole-graph view.
+      svg.classed("graph-near", event.transform.k >= fittedScale * 1.8);
       container.setAttribute("data-zoom", event.transform.k.toFixed(2));
     });
     svg.call(zoom).on("dblclick.zoom", null);
@@ -227,7 +229,9 @@
       simulation.tick();
     }
     simulation.on("tick")();
-    svg.call(zoom.transform, fitted());
+    var whole = fitted();
+    fittedScale = whole.k;
+    svg.call(zoom.transform, whole);
     container.setAttribute("data-settled", "");
 
     /* Progress solved in another tab shows here too. */
