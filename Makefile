@@ -4,6 +4,9 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 VAULT  ?= notes
 OUT    ?= site
+# Where `make run` / `make dev` serve the course and the demo API (`make run PORT=8091 API_PORT=8001`).
+PORT     ?= 8080
+API_PORT ?= 8000
 
 .PHONY: install run test site api dev check lint bench clean
 
@@ -24,10 +27,10 @@ site: install
 	$(VENV)/bin/coursegen build $(VAULT) -o $(OUT)
 
 api: install
-	$(VENV)/bin/uvicorn demo_api.main:app --host 127.0.0.1 --port 8000
+	$(VENV)/bin/uvicorn demo_api.main:app --host 127.0.0.1 --port $(API_PORT)
 
 dev: install
-	$(VENV)/bin/coursegen dev $(VAULT) -o $(OUT)
+	$(VENV)/bin/coursegen dev $(VAULT) -o $(OUT) --port $(PORT) --api-port $(API_PORT)
 
 check: install
 	$(VENV)/bin/coursegen check $(VAULT)

@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
+        allow_origin_regex=settings.cors_origin_regex,
         allow_methods=["GET", "POST", "PUT", "DELETE"],
         allow_headers=["*"],  # students may add any header in a try-it panel
         expose_headers=["Location", "Retry-After"],

@@ -13,7 +13,9 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DEV_SITE_ORIGINS = ["http://127.0.0.1:8080", "http://localhost:8080"]
+# In development a course page may be served from any loopback address and port
+# (`coursegen dev --port 8091`, a student's own server): those origins may call the API.
+LOOPBACK_ORIGIN = r"https?://(?:127\.0\.0\.1|localhost|\[::1\])(?::[0-9]{1,5})?"
 
 
 class Settings(BaseSettings):
@@ -35,9 +37,11 @@ class Settings(BaseSettings):
 
     database_path: Path = Path("demo_api.sqlite3")
     cache_ttl_seconds: float = Field(default=3600.0, ge=0)
-    cors_origins: Annotated[list[str], NoDecode] = Field(
-        default_factory=lambda: list(DEV_SITE_ORIGINS)
-    )
+    environment: Literal["development", "production"] = "development"
+    """``production`` (set by the systemd unit) allows only the origins in ``cors_origins``."""
+
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Origins of pages allowed to call the API, besides loopback ones in development."""
     docs_enabled: bool = True
     simulated_latency_seconds: float = Field(default=0.0, ge=0, le=30)
     max_body_bytes: int = Field(default=64 * 1024, gt=0)
@@ -64,6 +68,11 @@ class Settings(BaseSettings):
                 "leave the provider on 'auto' to run offline without a key"
             )
         return self
+
+    @property
+    def cors_origin_regex(self) -> str | None:
+        """A pattern of further allowed origins: any loopback one, in development only."""
+        return LOOPBACK_ORIGIN if self.environment == "development" else None
 
     @property
     def provider_name(self) -> Literal["offline", "openweathermap"]:

@@ -151,7 +151,8 @@ class PageHooks:
             return _notice(f"Embeds nested deeper than {MAX_EMBED_DEPTH} levels are not shown.")
         info = self.context.notes[path]
         href = relative(self.page_url, info.url)
-        title = escape(info.title + (f" › {fragment.lstrip('^')}" if fragment else ""))
+        # A heading names the section; a block id (^safe-verbs) is the author's, not the reader's.
+        title = escape(info.title + (f" › {fragment}" if fragment and fragment[0] != "^" else ""))
         if self.embedded >= MAX_EMBEDS_PER_PAGE or self.embedded_chars > MAX_EMBEDDED_CHARS:
             if not self.cut:
                 self.cut = True

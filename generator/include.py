@@ -50,6 +50,24 @@ class IncludeSpec:
     anchor: str | None
 
 
+@dataclass(frozen=True)
+class Included:
+    """What an include stands for, and where it sits in its file (lines counted from 1;
+    ``first`` is None for a whole file)."""
+
+    text: str
+    first: int | None = None
+    last: int | None = None
+
+    def where(self, path: str) -> str:
+        """``app/main.py``, or ``app/main.py, lines 3–9`` (``line 3`` for one)."""
+        if self.first is None or self.last is None:
+            return path
+        if self.first == self.last:
+            return f"{path}, line {self.first}"
+        return f"{path}, lines {self.first}\u2013{self.last}"
+
+
 def parse_spec(text: str) -> IncludeSpec:
     path, sep, anchor = text.strip().partition(":")
     return IncludeSpec(path.strip(), anchor.strip() if sep else None)
@@ -57,6 +75,12 @@ def parse_spec(text: str) -> IncludeSpec:
 
 def read_include(root: Path, spec: IncludeSpec) -> str:
     """The text an include stands for. Raises :class:`IncludeError` with a clear message."""
+    return locate_include(root, spec).text
+
+
+def locate_include(root: Path, spec: IncludeSpec) -> Included:
+    """The text an include stands for and its lines in the file; :class:`IncludeError` when
+    it cannot be read."""
     try:
         candidate = project_file(root, Path(spec.path))
     except RefusedPath as exc:
@@ -68,11 +92,11 @@ def read_include(root: Path, spec: IncludeSpec) -> str:
     except (OSError, UnicodeDecodeError) as exc:
         raise IncludeError(f"cannot read '{spec.path}': {exc}") from exc
     if not spec.anchor:
-        return _strip_anchor_lines(text)
+        return Included(_strip_anchor_lines(text))
     return _select(text, spec, candidate.suffix == ".py")
 
 
-def _select(text: str, spec: IncludeSpec, is_python: bool) -> str:
+def _select(text: str, spec: IncludeSpec, is_python: bool) -> Included:
     anchor = spec.anchor or ""
     lines = text.splitlines()
     if re.fullmatch(r"\d*:?\d*", anchor) and any(ch.isdigit() for ch in anchor):
@@ -83,36 +107,51 @@ def _select(text: str, spec: IncludeSpec, is_python: bool) -> str:
             raise IncludeError(
                 f"lines {anchor} are outside '{spec.path}', which has {len(lines)} lines"
             )
-        return _dedent("\n".join(lines[start - 1 : end]))
+        return _lines(lines, start, end)
     region = _region(lines, anchor)
     if region is not None:
-        return _dedent(region)
+        return _lines(lines, *region) if region[0] <= region[1] else Included("")
     if is_python:
         found = _python_definition(text, anchor)
         if found is not None:
-            return _dedent(found)
+            return _lines(lines, *found)
     raise IncludeError(
         f"'{spec.path}' has no region '# ANCHOR: {anchor}'"
         + (" and no function or class of that name" if is_python else "")
     )
 
 
-def _region(lines: list[str], name: str) -> str | None:
-    inside = False
-    picked: list[str] = []
-    for line in lines:
+def _lines(lines: list[str], first: int, last: int) -> Included:
+    """Lines ``first`` to ``last`` (from 1), dedented, leaving out other regions' marks; the
+    numbers given are those of the first and last lines shown."""
+    kept = [
+        (number, line)
+        for number, line in enumerate(lines[first - 1 : last], start=first)
+        if not (ANCHOR_START.search(line) or ANCHOR_END.search(line))
+    ]
+    while kept and not kept[0][1].strip():
+        kept.pop(0)
+    while kept and not kept[-1][1].strip():
+        kept.pop()
+    if not kept:
+        return Included("")
+    return Included(_dedent("\n".join(line for _, line in kept)), kept[0][0], kept[-1][0])
+
+
+def _region(lines: list[str], name: str) -> tuple[int, int] | None:
+    """The lines (from 1) between ``ANCHOR: name`` and ``ANCHOR_END: name`` (or the end)."""
+    first: int | None = None
+    for number, line in enumerate(lines, start=1):
         start, end = ANCHOR_START.search(line), ANCHOR_END.search(line)
-        if end and end.group(1) == name:
-            return "\n".join(picked)
-        if start and start.group(1) == name:
-            inside = True
-            continue
-        if inside and not (start or end):
-            picked.append(line)
-    return "\n".join(picked) if inside else None
+        if first is not None and end and end.group(1) == name:
+            return first, number - 1
+        if first is None and start and start.group(1) == name:
+            first = number + 1
+    return (first, len(lines)) if first is not None else None
 
 
-def _python_definition(text: str, dotted: str) -> str | None:
+def _python_definition(text: str, dotted: str) -> tuple[int, int] | None:
+    """The lines (from 1) of a function or class, its decorators included."""
     try:
         tree = ast.parse(text)
     except SyntaxError:
@@ -133,11 +172,9 @@ def _python_definition(text: str, dotted: str) -> str | None:
             return None
         scope = node.body if isinstance(node, ast.ClassDef) else []
     assert node is not None
-    lines = text.splitlines()
     decorators = getattr(node, "decorator_list", [])
     start = min([node.lineno, *(d.lineno for d in decorators)])
-    end = node.end_lineno or node.lineno
-    return "\n".join(lines[start - 1 : end])
+    return start, node.end_lineno or node.lineno
 
 
 def _strip_anchor_lines(text: str) -> str:
@@ -156,9 +193,10 @@ def _dedent(text: str) -> str:
 
 
 def expand_includes(
-    content: str, root: Path, source: str, line: int
+    content: str, root: Path, source: str, line: int, *, sources: list[str] | None = None
 ) -> tuple[str, list[Diagnostic]]:
-    """Replace each include line of a fence's content; problems become error diagnostics."""
+    """Replace each include line of a fence's content; problems become error diagnostics.
+    ``sources`` gets where each included text comes from (``app/main.py, lines 3–9``)."""
     out: list[str] = []
     problems: list[Diagnostic] = []
     for offset, text in enumerate(content.splitlines()):
@@ -178,7 +216,10 @@ def expand_includes(
             continue
         spec = parse_spec(match.group(1))
         try:
-            out.append(read_include(root, spec))
+            included = locate_include(root, spec)
+            out.append(included.text)
+            if sources is not None:
+                sources.append(included.where(spec.path))
         except IncludeError as exc:
             problems.append(
                 error(source, line + 1 + offset, exc.code,
@@ -190,11 +231,13 @@ def expand_includes(
 
 def render_include(hooks: PageHooks, info: str, content: str, line: int) -> str:
     """The fence's HTML with its includes filled in and highlighted."""
-    from generator.markdown.code import code_block
+    from generator.markdown.code import code_block, fence_title
 
     context = hooks.context
     root = context.project_root or context.vault_root.parent
-    text, problems = expand_includes(content, root, hooks.current, line)
+    sources: list[str] = []
+    text, problems = expand_includes(content, root, hooks.current, line, sources=sources)
     context.diagnostics.extend(problems)
     language = info.strip().split(maxsplit=1)[0] if info.strip() else ""
-    return code_block(text, language)
+    # The block names the file it shows (a title= in the info string names it instead).
+    return code_block(text, language, title=fence_title(info) or "; ".join(sources))

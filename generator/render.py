@@ -293,6 +293,11 @@ class _Site:
             index = lesson.index if lesson else len(self.course.lessons)
             return index, self.vault.notes[path].title.casefold(), path
 
+        for path, contexts in grouped.items():
+            description = self.vault.notes[path].description
+            if not contexts and description and _quotable(description):
+                # Linked only from its header lines ("Rel: [[…]]"): what it is about instead.
+                contexts.append(description)
         ordered = sorted(grouped, key=order)
         return [(self.note_link(path, note.url), grouped[path]) for path in ordered]
 
@@ -582,7 +587,7 @@ def page_inputs(vault: ResolvedVault, course: Course, note: Note) -> Any:
             return None
         other = vault.notes[path]
         lesson = course.lesson(path)
-        return (path, other.title, other.url, lesson)
+        return (path, other.title, other.url, lesson, other.description)
 
     lesson = course.lesson(note.path)
     chapter = course.chapter(lesson.chapter) if lesson else None

@@ -37,3 +37,23 @@ def test_make_clean_leaves_a_git_checkout_alone_and_empties_a_built_site(
     assert tree(site) == {".gitignore": placeholder}
     build(BuildOptions(vault=vault, out=site, cache_dir=None))  # as on a fresh clone
     assert (site / "a" / "index.html").is_file()
+
+
+def test_make_run_ports_reach_coursegen_dev_and_make_api() -> None:
+    """``make run PORT=… API_PORT=…`` passes both ports on (a dry run: -n prints, runs nothing)."""
+    make = require_binary("make")
+    run = subprocess.run(
+        [make, "-n", "-f", str(ROOT / "Makefile"), "run", "PORT=8091", "API_PORT=8001"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )
+    assert "dev notes -o site --port 8091 --api-port 8001" in run.stdout
+    dev = subprocess.run(
+        [make, "-n", "-f", str(ROOT / "Makefile"), "dev", "PORT=8091", "API_PORT=8001"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )
+    assert "coursegen dev notes -o site --port 8091 --api-port 8001" in dev.stdout
+    api = subprocess.run(
+        [make, "-n", "-f", str(ROOT / "Makefile"), "api", "API_PORT=8001"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )
+    assert "--port 8001" in api.stdout

@@ -17,14 +17,18 @@ class PortInUse(CoursegenError):
     """A port the dev loop needs is taken by another program."""
 
 
-def ensure_port_free(port: int, option: str, host: str = "127.0.0.1") -> None:
-    """Raise :class:`PortInUse` with a message saying what to do when ``port`` is taken."""
+def ensure_port_free(
+    port: int, option: str, host: str = "127.0.0.1", *, make_variable: str | None = None
+) -> None:
+    """Raise :class:`PortInUse` with a message saying what to do when ``port`` is taken:
+    the option to pass, and the ``make run`` variable that passes it."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         try:
             probe.bind((host, port))
         except OSError:
+            via_make = f" (make run {make_variable}={port + 1})" if make_variable else ""
             raise PortInUse(
-                f"Port {port} is already in use: stop the other server or pass {option}"
+                f"Port {port} is already in use: stop the other server or pass {option}{via_make}"
             ) from None
 
 
@@ -41,7 +45,7 @@ class DemoApi:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        ensure_port_free(self.port, "--api-port")
+        ensure_port_free(self.port, "--api-port", make_variable="API_PORT")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "demo_api.main:app", "--host", "127.0.0.1",
              "--port", str(self.port), "--reload", "--reload-dir", "demo_api"],

@@ -199,7 +199,10 @@ class DevSession:
         self.vault = vault
         self.out = out
         self.hub = EventHub()
-        self.builder = LiveSite(BuildOptions(vault=vault, out=out))
+        # Pages call the API this session starts, whatever port it is on; with --no-api the
+        # home note's api_base (or the default) stands.
+        api_base = f"http://127.0.0.1:{api_port}" if api_port is not None else None
+        self.builder = LiveSite(BuildOptions(vault=vault, out=out, api_base=api_base))
         self.port = port
         self.server: DevServer | None = None
         self.api = DemoApi(api_port) if api_port is not None else None
@@ -211,10 +214,11 @@ class DevSession:
             self.server = DevServer(self.port, self.out, self.hub)
         except OSError:
             raise PortInUse(
-                f"Port {self.port} is already in use: stop the other server or pass --port"
+                f"Port {self.port} is already in use: stop the other server or pass --port "
+                f"(make run PORT={self.port + 1})"
             ) from None
         if self.api is not None:
-            ensure_port_free(self.api.port, "--api-port")
+            ensure_port_free(self.api.port, "--api-port", make_variable="API_PORT")
         result = self.builder.full_build()
         log(f"Built {sum(1 for f in self.builder.files if f.endswith('.html'))} pages in "
             f"{result.seconds:.2f} s: {len(result.diagnostics)} diagnostics")

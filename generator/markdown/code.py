@@ -11,10 +11,21 @@ renders ``<pre class="highlight"><code class="language-python">…</code></pre>`
 ``<span class="…">`` tokens; an unknown language is escaped plain; ```` ```mermaid ```` becomes
 ``<pre class="mermaid">`` holding the escaped source. :meth:`RenderHooks.fence` is asked first
 (``tryit``, ``exercise``, ``{{#include}}``): HTML it returns is used as is.
+
+A block with a language or a file name gets a header above it, in a ``div.code-block``:
+
+.. code-block:: md
+
+    ```python title="app/main.py"
+    app = FastAPI()
+    ```
+
+shows "app/main.py" and "Python"; the theme's ``code.js`` adds a copy button to every block.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -33,6 +44,10 @@ from pygments.util import ClassNotFound
 from generator.markdown.hooks import get_hooks
 
 _FORMATTER = HtmlFormatter(nowrap=True)
+# ``title="app/main.py"`` (or ``title=app/main.py``) after the language, as MkDocs writes it.
+_TITLE = re.compile(r"""\btitle=(?:"([^"]*)"|'([^']*)'|(\S+))""")
+# Languages that are no language: no label for them.
+_PLAIN = {"", "text", "txt", "plain", "plaintext"}
 
 
 @lru_cache(maxsize=256)
@@ -76,11 +91,39 @@ def _render_fence(
     language = info.split(maxsplit=1)[0] if info else ""
     if language.lower() == "mermaid":
         return f'<pre class="mermaid">{escapeHtml(token.content)}</pre>\n'
-    return code_block(token.content, language)
+    return code_block(token.content, language, title=fence_title(info))
 
 
-def code_block(content: str, language: str) -> str:
-    """A highlighted ``<pre class="highlight"><code>`` block, as every fence renders."""
+def fence_title(info: str) -> str:
+    """The file name a fence's info string gives with ``title=``, or ""."""
+    match = _TITLE.search(info)
+    if match is None:
+        return ""
+    return next((group for group in match.groups() if group is not None), "").strip()
+
+
+def language_label(language: str) -> str:
+    """What a block's header calls its language: Pygments' name for it ("Python", "JSON"),
+    the word itself when Pygments does not know it, "" for plain text."""
+    if language.lower() in _PLAIN:
+        return ""
+    lexer = _lexer(language.lower())
+    return str(lexer.name) if lexer is not None else language
+
+
+def code_block(content: str, language: str, *, title: str = "") -> str:
+    """A highlighted ``<pre class="highlight"><code>`` block, as every fence renders; with a
+    header naming the file and the language when there is either."""
     body = highlight_code(content, language)
     css = f' class="language-{escapeHtml(language)}"' if language else ""
-    return f'<pre class="highlight"><code{css}>{body}</code></pre>\n'
+    pre = f'<pre class="highlight"><code{css}>{body}</code></pre>\n'
+    label = language_label(language)
+    if not (label or title):
+        return pre
+    # The header is not the lesson's text: search leaves it out.
+    head = '<div class="code-head" data-pagefind-ignore>'
+    if title:
+        head += f'<span class="code-file">{escapeHtml(title)}</span>'
+    if label:
+        head += f'<span class="code-lang">{escapeHtml(label)}</span>'
+    return f'<div class="code-block">{head}</div>\n{pre}</div>\n'

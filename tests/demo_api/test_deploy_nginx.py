@@ -25,8 +25,9 @@ from conftest import VaultFactory, require_binary
 from deploy.stack import NGINX_SITE, Topology, build_site
 
 VAULT: dict[str, str | bytes] = {
-    "index.md": "# Weather course\n\nWelcome.\n\n## 1. Start\n\n- [[Lesson]]\n",
+    "index.md": "# Weather course\n\nWelcome.\n\n## 1. Start\n\n- [[Lesson]]\n- [[Topology]]\n",
     "lessons/Lesson.md": "# Lesson\n\nThe zebraword lesson: ask the API for the weather.\n",
+    "lessons/Topology.md": "# Topology\n\n```mermaid\ngraph LR\n  nginx --> gunicorn\n```\n",
 }
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -143,6 +144,35 @@ def test_nginx_404_page_deep_in_chromium_is_whole_with_no_csp_violation(
             expect(page.locator(".search-result").first).to_contain_text("Lesson")
             assert page.evaluate("window.cspViolations") == []
             assert not [text for text in console if "Content Security Policy" in text]
+        finally:
+            browser.close()
+
+
+@pytest.mark.deploy
+@pytest.mark.nginx
+@pytest.mark.browser
+def test_nginx_mermaid_diagram_is_drawn_under_the_csp(stack: Topology) -> None:
+    pytest.importorskip("playwright")
+    from playwright.sync_api import expect, sync_playwright
+
+    chromium = require_binary("chromium", "/usr/bin/chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context()
+            context.add_init_script(
+                "window.cspViolations = [];"
+                "document.addEventListener('securitypolicyviolation', function (e) {"
+                "  window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI); });"
+            )
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            response = page.goto(f"{stack.base_url}/lessons/topology/")
+            assert response is not None and response.status == 200
+            expect(page.locator("pre.mermaid svg")).to_contain_text("gunicorn")
+            assert page.evaluate("window.cspViolations") == []
+            assert errors == []
         finally:
             browser.close()
 

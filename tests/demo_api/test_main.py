@@ -42,6 +42,33 @@ def test_cors_unknown_origin_gets_no_allow_header(client: TestClient) -> None:
     assert "access-control-allow-origin" not in response.headers
 
 
+@pytest.mark.parametrize(
+    "origin",
+    ["http://127.0.0.1:8091", "http://localhost:3000", "http://[::1]:8080", "http://127.0.0.1"],
+)
+def test_cors_any_loopback_origin_is_allowed_in_development(client: TestClient,
+                                                            origin: str) -> None:
+    response = client.get("/api/health", headers={"Origin": origin})
+    assert response.headers["access-control-allow-origin"] == origin
+
+
+@pytest.mark.parametrize(
+    "origin", ["http://127.0.0.1.evil.example", "http://localhost.example:8080",
+               "http://evil.example/?http://127.0.0.1:8080"],
+)
+def test_cors_name_that_only_looks_loopback_is_refused(client: TestClient, origin: str) -> None:
+    response = client.get("/api/health", headers={"Origin": origin})
+    assert "access-control-allow-origin" not in response.headers
+
+
+def test_cors_production_allows_only_its_listed_origins(make_client: ClientFactory) -> None:
+    client = make_client(environment="production", cors_origins=["https://course.example"])
+    listed = client.get("/api/health", headers={"Origin": "https://course.example"})
+    assert listed.headers["access-control-allow-origin"] == "https://course.example"
+    loopback = client.get("/api/health", headers={"Origin": "http://127.0.0.1:8080"})
+    assert "access-control-allow-origin" not in loopback.headers
+
+
 def test_cors_origins_come_from_settings(make_client: ClientFactory) -> None:
     client = make_client(cors_origins=["https://course.example"])
     response = client.get("/api/health", headers={"Origin": "https://course.example"})

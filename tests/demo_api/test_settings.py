@@ -11,7 +11,8 @@ from demo_api.settings import Settings
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
-    for name in ("PROVIDER", "OPENWEATHERMAP_API_KEY", "CORS_ORIGINS", "DATABASE_PATH"):
+    for name in ("PROVIDER", "OPENWEATHERMAP_API_KEY", "CORS_ORIGINS", "DATABASE_PATH",
+                 "ENVIRONMENT"):
         monkeypatch.delenv(f"WEATHER_{name}", raising=False)
 
 
@@ -20,7 +21,9 @@ def test_settings_defaults_run_offline_on_a_local_file() -> None:
     assert settings.provider_name == "offline"
     assert settings.database_path == Path("demo_api.sqlite3")
     assert settings.cache_ttl_seconds == 3600
-    assert settings.cors_origins == ["http://127.0.0.1:8080", "http://localhost:8080"]
+    assert settings.environment == "development"
+    assert settings.cors_origins == []
+    assert settings.cors_origin_regex is not None  # any loopback page, see test_main
     assert settings.docs_enabled is True
     assert settings.simulated_latency_seconds == 0
 

@@ -9,6 +9,7 @@ from generator.include import (
     IncludeError,
     IncludeRefused,
     expand_includes,
+    locate_include,
     parse_spec,
     read_include,
 )
@@ -188,3 +189,34 @@ def test_include_through_a_symlink_to_a_secret_is_refused(project: Path) -> None
     (project / "app" / "config.py").symlink_to(project / ".env")
     with pytest.raises(IncludeRefused, match="'.env' is a dot-file"):
         read_include(project, parse_spec("app/config.py"))
+
+
+@pytest.mark.parametrize(
+    ("spec", "where"),
+    [
+        ("app/main.py:calculate", "app/main.py, lines 8\u201310"),
+        ("app/main.py:setup", "app/main.py, line 4"),
+        ("app/main.py:1:1", "app/main.py, line 1"),
+        ("app/main.py:Report.total", "app/main.py, lines 14\u201315"),
+        ("app/main.py", "app/main.py"),
+    ],
+)
+def test_include_knows_the_lines_it_shows(project: Path, spec: str, where: str) -> None:
+    assert locate_include(project, parse_spec(spec)).where(parse_spec(spec).path) == where
+
+
+def test_render_include_block_names_its_file_and_lines(make_vault: VaultFactory) -> None:
+    from generator.build import BuildOptions, assemble
+
+    project = make_vault(
+        {
+            "app/main.py": SOURCE,
+            "notes/index.md": "# Home\n\n```python\n{{#include app/main.py:calculate}}\n```\n\n"
+            '```python title="main.py"\n{{#include app/main.py:setup}}\n```\n',
+        }
+    )
+    result = assemble(BuildOptions(vault=project / "notes", cache_dir=None))
+    html = result.resolved.notes["index.md"].html
+    assert '<span class="code-file">app/main.py, lines 8\u201310</span>' in html
+    assert '<span class="code-file">main.py</span>' in html
+    assert '<span class="code-lang">Python</span>' in html

@@ -302,3 +302,32 @@ def test_render_vault_without_outline_has_a_sidebar_of_links_only(make_vault: Va
     sidebar = HTMLParser(result.files["note/index.html"].decode()).css_first("#sidebar")
     assert sidebar.css_first(".chapters") is None
     assert [a.text() for a in sidebar.css("a")] == ["Concepts", "Tags", "Graph"]
+
+
+def test_render_backlink_from_header_lines_shows_the_linking_notes_description(
+    make_vault: VaultFactory,
+) -> None:
+    vault = make_vault({
+        "index.md": "# Home\n",
+        "Pydantic.md": "# Pydantic\n",
+        "Nested.md": "---\ndescription: Models inside models.\n---\n"
+                     "Links: [[Home]]\nRel: [[Pydantic]]\n\n# Nested\n\nNo mention below.\n",
+        "Bare.md": "---\n---\nLinks: [[Home]]\nRel: [[Pydantic]]\n\n# Bare\n",
+    })
+    result = assemble(BuildOptions(vault=vault, cache_dir=None))
+    tree = HTMLParser(result.files["pydantic/index.html"].decode())
+    items = {" ".join(li.css_first("a").text().split()): texts(li, ".backlink-context")
+             for li in tree.css(".backlinks li")}
+    assert items == {"Nested": ["Models inside models."], "Bare": []}
+
+
+def test_render_block_embed_header_names_the_note_not_the_block_id(
+    make_vault: VaultFactory,
+) -> None:
+    vault = make_vault({
+        "index.md": "# Home\n\n![[Verbs#^safe-verbs]]\n\n![[Verbs#Methods]]\n",
+        "Verbs.md": "# Verbs\n\n## Methods\n\nGET changes nothing. ^safe-verbs\n",
+    })
+    result = assemble(BuildOptions(vault=vault, cache_dir=None))
+    tree = HTMLParser(result.files["index.html"].decode())
+    assert texts(tree, ".embed-title") == ["Verbs", "Verbs › Methods"]

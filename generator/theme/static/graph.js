@@ -165,6 +165,7 @@
     var rootUrl = new URL(document.body.getAttribute("data-root") || "./", document.baseURI);
     var current = document.body.getAttribute("data-slug") || "";
     document.querySelectorAll(".graph[data-graph]").forEach(function (container) {
+      if (container.hasAttribute("data-interactive")) return;  // graph-full.js draws it
       var mode = container.getAttribute("data-graph");
       var url = new URL(container.getAttribute("data-index"), document.baseURI).href;
       loadIndex(url).then(function (index) {

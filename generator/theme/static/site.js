@@ -1,8 +1,7 @@
-/* Course site behaviour: menu, search (Pagefind), hover previews, exercise progress. */
+/* Course site behaviour: menu, hover previews, exercise progress (search: search.js). */
 (function () {
   "use strict";
   var body = document.body;
-  var rootUrl = new URL(body.getAttribute("data-root") || "./", document.baseURI);
 
   /* ---- menu (narrow screens) ---- */
   function setupMenu() {
@@ -35,136 +34,7 @@
     }
   }
 
-  /* ---- search ---- */
-  function setupSearch() {
-    var input = document.getElementById("search-input");
-    var box = document.getElementById("search-results");
-    if (!input || !box) return;
-    var pagefind = null;
-    var active = -1;
-    var timer = null;
-    var serial = 0;
-
-    function load() {
-      if (!pagefind) {
-        var src = new URL(input.getAttribute("data-pagefind"), document.baseURI);
-        var options = { baseUrl: rootUrl.pathname };
-        pagefind = import(src.href).then(function (pf) {
-          return Promise.resolve(pf.options(options)).then(function () {
-            // Big sites are indexed in shards; merge the extra ones into one search.
-            return fetch(new URL("shards.json", src)).then(function (r) { return r.ok ? r.json() : []; })
-              .catch(function () { return []; });
-          }).then(function (shards) {
-            return Promise.all(shards.map(function (folder) {
-              return pf.mergeIndex(new URL(folder, src).pathname, options);
-            }));
-          }).then(function () { return pf; });
-        });
-      }
-      return pagefind;
-    }
-    function options() { return box.querySelectorAll("[role=option]"); }
-    function highlight(index) {
-      var items = options();
-      if (!items.length) return;
-      active = (index + items.length) % items.length;
-      for (var i = 0; i < items.length; i++) items[i].setAttribute("aria-selected", i === active ? "true" : "false");
-      input.setAttribute("aria-activedescendant", items[active].id);
-      items[active].scrollIntoView({ block: "nearest" });
-    }
-    function close() {
-      box.hidden = true;
-      input.setAttribute("aria-expanded", "false");
-      input.removeAttribute("aria-activedescendant");
-      active = -1;
-    }
-    function excerpt(html) {
-      // Keep Pagefind's <mark> highlights, nothing else.
-      var template = document.createElement("template");
-      template.innerHTML = html;
-      var out = document.createDocumentFragment();
-      template.content.childNodes.forEach(function (node) {
-        if (node.nodeName === "MARK") {
-          var mark = document.createElement("mark");
-          mark.textContent = node.textContent;
-          out.appendChild(mark);
-        } else {
-          out.appendChild(document.createTextNode(node.textContent));
-        }
-      });
-      return out;
-    }
-    function show(results, query) {
-      box.textContent = "";
-      active = -1;
-      if (!results.length) {
-        var empty = document.createElement("p");
-        empty.className = "search-empty";
-        empty.textContent = "No results for “" + query + "”";
-        box.appendChild(empty);
-      }
-      results.forEach(function (data, i) {
-        var link = document.createElement("a");
-        link.className = "search-result";
-        link.id = "search-result-" + i;
-        link.setAttribute("role", "option");
-        link.href = data.url;
-        var title = document.createElement("span");
-        title.className = "search-result-title";
-        title.textContent = (data.meta && data.meta.title) || data.url;
-        var text = document.createElement("span");
-        text.className = "search-result-excerpt";
-        text.appendChild(excerpt(data.excerpt || ""));
-        link.appendChild(title);
-        link.appendChild(text);
-        box.appendChild(link);
-      });
-      box.hidden = false;
-      input.setAttribute("aria-expanded", "true");
-    }
-    function run() {
-      var query = input.value.trim();
-      var mine = ++serial;
-      if (!query) { close(); return; }
-      load().then(function (pf) { return pf.search(query); }).then(function (search) {
-        return Promise.all(search.results.slice(0, 8).map(function (r) { return r.data(); }));
-      }).then(function (results) {
-        if (mine === serial) show(results, query);
-      }).catch(function (error) {
-        if (mine !== serial) return;
-        box.textContent = "";
-        var p = document.createElement("p");
-        p.className = "search-empty";
-        p.textContent = "Search is not available here (" + (error && error.message ? error.message : error) + ").";
-        box.appendChild(p);
-        box.hidden = false;
-      });
-    }
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(run, 120);
-    });
-    input.addEventListener("focus", function () { load().catch(function () {}); });
-    input.addEventListener("keydown", function (event) {
-      if (event.key === "ArrowDown") { event.preventDefault(); highlight(active + 1); }
-      else if (event.key === "ArrowUp") { event.preventDefault(); highlight(active - 1); }
-      else if (event.key === "Enter") {
-        var items = options();
-        var target = items[active >= 0 ? active : 0];
-        if (target) { event.preventDefault(); location.href = target.href; }
-      } else if (event.key === "Escape") { close(); }
-    });
-    document.addEventListener("keydown", function (event) {
-      var tag = (event.target && event.target.tagName) || "";
-      if (event.key === "/" && !/INPUT|TEXTAREA|SELECT/.test(tag) && !event.target.isContentEditable) {
-        event.preventDefault();
-        input.focus();
-      }
-    });
-    document.addEventListener("click", function (event) {
-      if (!event.target.closest(".search")) close();
-    });
-  }
+  /* Search lives in search.js. */
 
   /* ---- hover previews of internal links ---- */
   function setupPreviews() {
@@ -317,7 +187,6 @@
 
   function start() {
     setupMenu();
-    setupSearch();
     setupPreviews();
     showProgress();
     window.addEventListener("storage", function (event) { if (event.key === PROGRESS_KEY) showProgress(); });

@@ -68,10 +68,13 @@
   }
   function shownBase(base) { return base || window.location.origin; }
 
-  var health = { state: "unknown", listeners: [] };
+  var health = { state: "unknown", base: null, listeners: [] };
   function setHealth(state) {
-    if (health.state === state) return;
+    // A new address with the same state (down before, down now) still says the new address.
+    var base = apiBase();
+    if (health.state === state && health.base === base) return;
     health.state = state;
+    health.base = base;
     health.listeners.forEach(function (fn) { fn(state); });
   }
 
@@ -161,8 +164,8 @@
     var controller = "AbortController" in window ? new AbortController() : null;
     var timer = setTimeout(function () { if (controller) controller.abort(); }, 4000);
     fetch(base + "/api/health", { cache: "no-store", signal: controller ? controller.signal : undefined })
-      .then(function (response) { setHealth(response.ok ? "up" : "down"); })
-      .catch(function () { setHealth("down"); })
+      .then(function (response) { if (base === apiBase()) setHealth(response.ok ? "up" : "down"); })
+      .catch(function () { if (base === apiBase()) setHealth("down"); })
       .then(function () {
         clearTimeout(timer);
         pollTimer = setTimeout(poll, POLL_MS);
@@ -472,12 +475,18 @@
       if (busy) return;
       var req = current();
       note.textContent = "";
-      if (!checkJson()) { body.focus(); note.textContent = "Fix the JSON body before sending."; return; }
+      // A request that is not sent leaves no answer on screen from an earlier one.
+      function notSent(message) {
+        note.textContent = message;
+        result.textContent = "";
+        if (verdict) { verdict.textContent = ""; verdict.className = "exercise-verdict"; }
+      }
+      if (!checkJson()) { body.focus(); notSent("Fix the JSON body before sending."); return; }
       var problem = pathProblem(req.path);
       if (problem) {
         path.setAttribute("aria-invalid", "true");
         path.focus();
-        note.textContent = problem;
+        notSent(problem);
         return;
       }
       var base = apiBase();
@@ -485,7 +494,7 @@
       try {
         req.headers.forEach(function (h) { if (h[0]) init.headers.append(h[0], h[1]); });
       } catch (e) {
-        note.textContent = "A header is not valid: " + e.message;
+        notSent("A header is not valid: " + e.message);
         return;
       }
       if (req.body.trim() && !NO_BODY[req.method]) {

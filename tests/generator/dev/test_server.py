@@ -151,8 +151,8 @@ def test_run_dev_port_taken_exits_1_with_message(
         port = taken.getsockname()[1]
         code = run_dev(vault, tmp_path / "site", port=port, api_port=None)
     assert code == 1
-    assert f"Port {port} is already in use: stop the other server or pass --port" in (
-        capsys.readouterr().err)
+    assert (f"Port {port} is already in use: stop the other server or pass --port "
+            f"(make run PORT={port + 1})") in capsys.readouterr().err
 
 
 def test_session_api_port_taken_raises_port_in_use(make_vault: VaultFactory,
@@ -162,9 +162,28 @@ def test_session_api_port_taken_raises_port_in_use(make_vault: VaultFactory,
         taken.bind(("127.0.0.1", 0))
         api_port = taken.getsockname()[1]
         dev = DevSession(vault, tmp_path / "site", free_port(), api_port)
-        with pytest.raises(PortInUse, match="pass --api-port"):
+        advice = rf"pass --api-port \(make run API_PORT={api_port + 1}\)"
+        with pytest.raises(PortInUse, match=advice):
             dev.start()
         dev.stop()
+
+
+def test_session_pages_call_the_api_on_its_port(make_vault: VaultFactory,
+                                                tmp_path: Path) -> None:
+    vault = make_vault({
+        "index.md": "---\napi_base: http://127.0.0.1:8000\n---\n# Course\n\n## 1. A\n\n- [[L]]\n",
+        "L.md": "# L\n\n```tryit\nGET /api/health\n```\n",
+    })
+    api_port = free_port()
+    dev = DevSession(vault, tmp_path / "site", free_port(), api_port)
+    dev.builder.background_search = False
+    dev.api = None  # the port is what counts here, not a running API
+    try:
+        dev.start()
+        page = (tmp_path / "site" / "l" / "index.html").read_text(encoding="utf-8")
+    finally:
+        dev.stop()
+    assert f'data-api-base="http://127.0.0.1:{api_port}"' in page
 
 
 @pytest.mark.parametrize(
