@@ -22,7 +22,7 @@ from generator.tryit.render import render_block
 from generator.urls import relative
 
 if TYPE_CHECKING:
-    from generator.resolve import NoteInfo
+    from generator.addresses import NoteInfo
 
 MAX_EMBED_DEPTH = 8
 # Notes that embed the next one ten times, eight deep, would show 10**8 embeds on one page:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
+from generator.addresses import NoteInfo, note_slug
 from generator.engine.recording import NoteRecord
-from generator.frontmatter import is_published
+from generator.frontmatter import is_published, string_list
 from generator.linkindex import LinkIndex
-from generator.model import Backlink, Note
+from generator.model import TRYIT_MARK, Backlink, Link, Note
 from generator.parse import ParsedNote
-from generator.resolve import NoteInfo, make_note, note_slug
 
 if TYPE_CHECKING:
     from generator.engine.resolver import ResolveState
@@ -130,3 +130,69 @@ def page_note(path: str, info: NoteInfo, record: NoteRecord, tags: list[str], ho
     return make_note(
         info, record.links, record.html, tags, record.exercises, home, record.attachments
     )
+
+
+def make_note(
+    info: NoteInfo,
+    links: list[Link],
+    html: str,
+    tags: list[str],
+    exercises: list[str],
+    home: str | None,
+    attachments: list[str],
+) -> Note:
+    """The published note the theme renders, from its parse, its links and its body HTML."""
+    fm = info.parsed.frontmatter
+    return Note(
+        path=info.path,
+        title=info.title,
+        slug=info.slug,
+        url=info.url,
+        frontmatter=fm,
+        aliases=string_list(fm.get("aliases")),
+        tags=tags,
+        headings=info.parsed.headings,
+        links=links,
+        html=html,
+        text=info.parsed.text,
+        description=str(fm.get("description") or _first_paragraph(info.parsed.text)),
+        exercises=list(exercises),
+        cssclasses=string_list(fm.get("cssclasses")),
+        order=_number(fm.get("order")),
+        kind="home" if info.path == home else "note",
+        tryits=TRYIT_MARK in html,
+        attachments=attachments,
+    )
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def collect_note_tags(parsed: ParsedNote) -> list[str]:
+    seen: dict[str, str] = {}
+    for tag in string_list(parsed.frontmatter.get("tags")) + string_list(
+        parsed.frontmatter.get("tag")
+    ):
+        for part in tag.split():
+            clean = part.lstrip("#").strip()
+            if clean:
+                seen.setdefault(clean.casefold(), clean)
+    for tag, _line in parsed.tags:
+        if tag:
+            seen.setdefault(tag.casefold(), tag)
+    return list(seen.values())
+
+
+def _first_paragraph(text: str) -> str:
+    for block in text.split("\n"):
+        if block.strip():
+            return block.strip()[:300]
+    return ""

@@ -1,4 +1,4 @@
-"""``content-index.json`` for the dev loop: one member per note, patched where an edit
+"""``content-index.json``, kept up to date by parts: one member per note, patched where an edit
 changed it, and the document spliced together as bytes.
 
 The file holds every note (about 2 MB for 1,000 notes). Joining it as one ``str`` and

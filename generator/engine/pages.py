@@ -1,4 +1,4 @@
-"""The render side of the dev loop: which pages an edit can change, and only those rendered.
+"""The engine's pages: which pages a change can reach, and only those rendered again.
 
 A page is rendered again when its inputs differ from the last time. Comparing the inputs of
 every page after every edit would cost as much as a small build, so after a fast resolve

@@ -1,7 +1,7 @@
-"""The dev loop's diagnostics: the sorted list a full build makes, kept up to date by parts.
+"""The engine's diagnostics: sorted and capped as :func:`sort_diagnostics` and
+:func:`cap_repeats` make them, kept up to date by parts.
 
-A full build collects every diagnostic, sorts and caps them (:func:`sort_diagnostics`,
-:func:`cap_repeats`). The dev loop replaces a few parts per rebuild (the notes it parsed or
+A run after an edit replaces a few parts (the notes it parsed or
 resolved again); sorting the vault's thousand diagnostics again each time cost more than the
 edit. Because the sort order tells every two unequal diagnostics apart, the sorted list
 depends only on which diagnostics there are, so it can be patched instead.

@@ -2,8 +2,8 @@
 
 A note's rendered body depends on its own tokens, on link lookups in the vault-wide index, on
 the url and anchors of the notes it links to, and on the full tokens of the notes it
-embeds. Recording those reads lets the dev loop decide, after an edit, exactly which bodies
-could render differently.
+embeds. Recording those reads lets the engine decide, after an edit (or from the state a
+build saved), exactly which bodies could render differently.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from generator.bodies import PageHooks, RenderContext
 from generator.diagnostics import Diagnostic
 from generator.fences import fence_kind
 from generator.linkindex import LinkIndex, Resolution
+from generator.links import resolve_link
 from generator.model import Link
-from generator.resolve import resolve_link
 
 if TYPE_CHECKING:
-    from generator.resolve import NoteInfo
+    from generator.addresses import NoteInfo
 
 Query = tuple[str, str, tuple[tuple[str, Any], ...]]  # (target, source, keyword options)
 

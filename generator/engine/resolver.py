@@ -1,11 +1,12 @@
-"""The resolve stage for the dev loop: what :func:`generator.resolve.resolve_vault` returns,
-redoing only the notes an edit can reach.
+"""The engine's resolve stage: every link resolved and every published note's body rendered,
+redoing only the notes a change can reach.
 
 Two paths. The *fast* one is taken when only existing, non-home notes changed and none of them
 changed what the link index or page addresses depend on (published, aliases, slug): it touches
 the changed notes and the notes that recorded reading them, and patches backlinks and tags.
 Everything else (new, deleted or renamed notes, attachments, the home note) takes the *full*
-path, which still reuses every recorded body whose inputs are unchanged.
+path, which still reuses every recorded body whose inputs are unchanged (a build from the
+saved state always takes it). From an empty state, the full path renders every body.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.addresses import NoteInfo, note_infos, note_title, site_attachments
 from generator.bodies import RenderContext
+from generator.config import config_problems, course_config, find_home
 from generator.diagnostics import Diagnostic
 from generator.engine.bookkeeping import (
     Contribution,
@@ -24,6 +27,7 @@ from generator.engine.bookkeeping import (
     add_users,
     base_slug,
     changed_infos,
+    collect_note_tags,
     contribution_of,
     is_published_note,
     move_incoming,
@@ -40,16 +44,6 @@ from generator.linkindex import LinkIndex
 from generator.model import Backlink, CourseConfig, ResolvedVault, Vault
 from generator.options import BuildOptions
 from generator.parse import ParsedNote
-from generator.resolve import (
-    NoteInfo,
-    collect_note_tags,
-    config_problems,
-    course_config,
-    find_home,
-    note_infos,
-    note_title,
-    site_attachments,
-)
 from generator.vaultwide import api_schema_problems, exercise_id_problems
 
 
