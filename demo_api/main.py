@@ -78,7 +78,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST", "PUT", "DELETE"],
         allow_headers=["*"],  # students may add any header in a try-it panel
-        expose_headers=["Location", "Retry-After"],
+        # Allow: a 405 exercise reads it in the page, which sees only exposed headers
+        expose_headers=["Location", "Retry-After", "Allow"],
         max_age=600,
     )
     register_error_handlers(app)

@@ -1,6 +1,7 @@
 """An exercise's ``check``: what the answer must look like, and what the request must be.
 
-Response keys: ``status``, ``json`` (dotted paths into the answer), ``header``, ``detail``
+Response keys: ``status``, ``json`` (dotted paths into the answer; ``"*"``: any value),
+``header``, ``detail``
 (inside an error's ``detail``: its text, or validation errors matched by their fields).
 Request keys: ``method``, ``path`` (exact, or ``{name}`` for any one segment), ``query``
 and ``body`` (dotted paths into the request's JSON body). In ``query`` and ``body`` a value
@@ -271,7 +272,7 @@ def evaluate(check: Check, status: int, headers: dict[str, str], body: Any) -> l
         if actual is MISSING:
             differences.append(f"expected {path} = {show(expected)}, but the answer has no "
                                f"{path}")
-        elif not same(expected, actual):
+        elif expected != ANY and not same(expected, actual):
             differences.append(f"expected {path} = {show(expected)}, got {show(actual)}")
     if check.detail is not None:
         differences.extend(_detail_differences(check.detail, body))

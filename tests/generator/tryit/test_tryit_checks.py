@@ -173,3 +173,10 @@ def test_parse_exercise_detail_single_mapping_becomes_a_list() -> None:
         "  status: 404\n  detail:\n    loc: [path, id]\n"))
     assert problems == [] and exercise is not None
     assert exercise.check.detail == [{"loc": ["path", "id"]}]
+
+
+def test_evaluate_json_star_means_any_value_but_present() -> None:
+    check = Check(200, json={"provider": "*"})
+    assert evaluate(check, 200, {}, {"provider": "offline"}) == []
+    assert evaluate(check, 200, {}, {"status": "ok"}) == [
+        "expected provider = *, but the answer has no provider"]
