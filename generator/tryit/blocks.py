@@ -20,10 +20,10 @@ from generator.frontmatter import SAFE_LOADER
 from generator.tryit.checks import (
     CHECK_KEYS,
     METHODS,
+    MISSING,
     Check,
     evaluate,
     lookup,
-    MISSING,
     parse_check,
     request_differences,
     same,

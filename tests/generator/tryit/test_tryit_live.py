@@ -134,7 +134,8 @@ def test_check_live_wrong_answer_that_passes_exits_1_naming_it(
     code, payload = run_check(make_vault({"index.md": HOME, "Lesson.md": lesson}))
     assert code == 1
     [problem] = [d for d in payload["diagnostics"] if d["code"] == "exercise.wrong-passes"]
-    assert (problem["file"], problem["line"], problem["severity"]) == ("Lesson.md", 12, "error")  # the wrong answer's line
+    # at the wrong answer's own line
+    assert (problem["file"], problem["line"], problem["severity"]) == ("Lesson.md", 12, "error")
     assert "wrong answer GET /api/reports/999999 of exercise 'calc' passes" in problem["message"]
     wrong_runs = [r for r in payload["runs"] if r["kind"] == "wrong"]
     assert [r["passed"] for r in wrong_runs] == [True, False]
