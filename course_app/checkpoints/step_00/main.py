@@ -1,9 +1,12 @@
 """The student's weather app, build-along step 0: an empty app."""
 
+# ANCHOR: imports
 from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+
+# ANCHOR_END: imports
 
 # ANCHOR: app
 app = FastAPI(title="My weather app")

@@ -1,10 +1,13 @@
 """The student's weather app, build-along step 4: reports described with BaseModel."""
 
+# ANCHOR: imports
 from __future__ import annotations
 
 from fastapi import FastAPI, HTTPException
 from fastapi.middleware.cors import CORSMiddleware
 from pydantic import BaseModel
+
+# ANCHOR_END: imports
 
 # ANCHOR: app
 app = FastAPI(title="My weather app")

@@ -1,5 +1,6 @@
 """The student's weather app, build-along step 5: rules for the report and the list."""
 
+# ANCHOR: imports
 from __future__ import annotations
 
 from typing import Annotated
@@ -7,6 +8,8 @@ from typing import Annotated
 from fastapi import FastAPI, HTTPException, Query
 from fastapi.middleware.cors import CORSMiddleware
 from pydantic import BaseModel, Field
+
+# ANCHOR_END: imports
 
 # ANCHOR: app
 app = FastAPI(title="My weather app")

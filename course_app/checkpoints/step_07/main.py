@@ -1,5 +1,6 @@
 """The student's weather app, build-along step 7: an HTML home page."""
 
+# ANCHOR: imports
 from __future__ import annotations
 
 from typing import Annotated
@@ -9,6 +10,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
+
+# ANCHOR_END: imports
 
 # ANCHOR: app
 app = FastAPI(title="My weather app")

@@ -1,5 +1,6 @@
 """The student's weather app, build-along step 9: the full weather endpoint."""
 
+# ANCHOR: imports
 from __future__ import annotations
 
 from enum import StrEnum
@@ -11,6 +12,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
+
+# ANCHOR_END: imports
 
 # ANCHOR: app
 app = FastAPI(title="My weather app")
