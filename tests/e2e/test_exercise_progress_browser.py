@@ -49,6 +49,26 @@ solution: |
 wrong:
   - GET /api/reports/999999
 ```
+
+```exercise
+id: limit-too-small
+title: Too few
+task: Break the rule on the list's limit, not its type.
+start: |
+  GET /api/reports?limit=5
+check:
+  path: /api/reports
+  query:
+    limit: "*"
+  status: 422
+  detail:
+    loc: [query, limit]
+    type: greater_than_equal
+solution: |
+  GET /api/reports?limit=0
+wrong:
+  - GET /api/reports?limit=abc
+```
 """
 
 READING = "# Reading\n\nNothing to try here, only to read.\n"
@@ -133,7 +153,7 @@ def test_exercise_wrong_method_fails_naming_the_method_then_passes(
 
     assert isinstance(page, Page)
     page.goto(site + "/deleting/")
-    exercise = page.locator("section.exercise")
+    exercise = page.locator("#exercise-delete-missing")
     exercise.get_by_role("button", name="Check").click()
     verdict = exercise.locator(".exercise-verdict")
     # the GET gets the 404 the check wants, and still does not pass: it is the wrong request
@@ -145,6 +165,31 @@ def test_exercise_wrong_method_fails_naming_the_method_then_passes(
     exercise.get_by_role("button", name="Check").click()
     expect(verdict).to_contain_text("/api/report/999999 is not the path the task is about")
     exercise.get_by_label("Path").fill("/api/reports/999999")
+    exercise.get_by_role("button", name="Check").click()
+    expect(verdict).to_contain_text("Passed")
+
+
+def test_exercise_detail_check_names_the_validation_error_it_wants(
+    page: object, site: str
+) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    page.goto(site + "/deleting/")
+    exercise = page.locator("#exercise-limit-too-small")
+    value = exercise.get_by_label("Query parameter value")
+    value.fill("abc")
+    exercise.get_by_role("button", name="Check").click()
+    verdict = exercise.locator(".exercise-verdict")
+    expect(verdict).to_contain_text(
+        'Not yet: expected a validation error with loc = ["query","limit"], '
+        "type = greater_than_equal in detail.")
+    exercise.locator(".tryit-remove").click()  # no limit at all: the request is off
+    exercise.get_by_role("button", name="Check").click()
+    expect(verdict).to_contain_text("the task needs the query parameter limit")
+    exercise.get_by_role("button", name="+ Add query parameter").click()
+    exercise.get_by_label("Query parameter name").fill("limit")
+    exercise.get_by_label("Query parameter value").fill("0")
     exercise.get_by_role("button", name="Check").click()
     expect(verdict).to_contain_text("Passed")
 
