@@ -36,7 +36,7 @@ check: install
 	$(VENV)/bin/coursegen check $(VAULT)
 
 lint: install
-	$(VENV)/bin/ruff check generator demo_api tests
+	$(VENV)/bin/ruff check generator demo_api course_app tests
 	$(VENV)/bin/mypy
 
 bench: install

@@ -79,7 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_origin_regex=settings.cors_origin_regex,
         allow_methods=["GET", "POST", "PUT", "DELETE"],
         allow_headers=["*"],  # students may add any header in a try-it panel
-        expose_headers=["Location", "Retry-After"],
+        # Allow: a 405 exercise reads it in the page, which sees only exposed headers
+        expose_headers=["Location", "Retry-After", "Allow"],
         max_age=600,
     )
     register_error_handlers(app)

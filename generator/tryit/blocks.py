@@ -11,30 +11,36 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 
 from generator.frontmatter import SAFE_LOADER, YamlTooBig, load_yaml
+from generator.tryit.checks import (
+    CHECK_KEYS,
+    METHODS,
+    MISSING,
+    Check,
+    evaluate,
+    lookup,
+    parse_check,
+    request_differences,
+    same,
+    show,
+)
+from generator.tryit.problem import Problem
 
-METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
-EXERCISE_KEYS = ("id", "title", "task", "start", "check", "solution", "hint")
+__all__ = [
+    "CHECK_KEYS", "METHODS", "Check", "Exercise", "Problem", "Request", "evaluate", "lookup",
+    "parse_exercise", "parse_request", "parse_tryit", "request_differences", "same", "show",
+]
+
+EXERCISE_KEYS = ("id", "title", "task", "target", "start", "check", "solution", "wrong", "hint")
 REQUIRED_KEYS = ("id", "start", "check")
-CHECK_KEYS = ("status", "json", "header")
+TARGETS = ("demo", "student")
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something wrong in a block: ``offset`` is the 0-based line inside the fence content."""
-
-    offset: int
-    code: str
-    message: str
-    hint: str | None = None
-    severity: Literal["error", "warning"] = "error"
 
 
 @dataclass
@@ -85,18 +91,6 @@ class Request:
 
 
 @dataclass
-class Check:
-    """What an exercise's answer must look like."""
-
-    status: int
-    json: dict[str, Any] = field(default_factory=dict)
-    header: dict[str, Any] = field(default_factory=dict)
-
-    def to_data(self) -> dict[str, Any]:
-        return {"status": self.status, "json": self.json, "header": self.header}
-
-
-@dataclass
 class Exercise:
     id: str
     title: str
@@ -109,6 +103,9 @@ class Exercise:
     id_offset: int = 0
     start_offset: int = 0
     solution_offset: int = 0
+    target: str = "demo"  # "student": the student's own app, not the demo API
+    wrong: list[Request] = field(default_factory=list)  # plausible answers that must fail
+    wrong_offsets: list[int] = field(default_factory=list)
 
 
 def parse_request(text: str, *, allow_title: bool = True) -> tuple[Request | None, list[Problem]]:
@@ -217,11 +214,12 @@ def parse_exercise(text: str) -> tuple[Exercise | None, list[Problem]]:
                               "write keys id, title, task, start, check, solution, hint")]
     key_lines: dict[str, int] = {}
     value_lines: dict[str, int] = {}
+    nodes: dict[str, yaml.Node] = {}
     for key_node, value_node in node.value:
         name = str(key_node.value)
         key_lines[name] = key_node.start_mark.line
-        block = isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">")
-        value_lines[name] = value_node.start_mark.line + (1 if block else 0)
+        value_lines[name] = _value_line(value_node)
+        nodes[name] = value_node
     problems: list[Problem] = []
     for key in data:
         if str(key) not in EXERCISE_KEYS:
@@ -249,10 +247,22 @@ def parse_exercise(text: str) -> tuple[Exercise | None, list[Problem]]:
         solution, solution_problems = _sub_request(data["solution"], "solution",
                                                    value_lines["solution"])
         problems.extend(solution_problems)
-    check, check_problems = _check(data["check"], value_lines["check"], key_lines["check"])
+    check, check_problems = parse_check(data["check"], value_lines["check"], key_lines["check"],
+                                        _sub_key_lines(nodes["check"]))
     problems.extend(check_problems)
+    target = data.get("target", "demo")
+    if target not in TARGETS:
+        problems.append(Problem(key_lines["target"], "exercise.target",
+                                f"unknown exercise target {target!r}",
+                                "write 'target: student' for the student's own app, or leave "
+                                "it out for the demo API"))
+    wrong, wrong_offsets, wrong_problems = _wrong(data.get("wrong"), nodes.get("wrong"),
+                                                  key_lines.get("wrong", 0))
+    problems.extend(wrong_problems)
     if start is None or check is None or any(p.severity == "error" for p in problems):
         return None, problems
+    if solution is not None:
+        problems.extend(_solution_meets_request(check, solution, value_lines["solution"]))
     exercise = Exercise(
         id=ex_id,
         title=str(data.get("title") or ex_id),
@@ -265,8 +275,61 @@ def parse_exercise(text: str) -> tuple[Exercise | None, list[Problem]]:
         id_offset=key_lines["id"],
         start_offset=value_lines["start"],
         solution_offset=value_lines.get("solution", 0),
+        target=str(target),
+        wrong=wrong,
+        wrong_offsets=wrong_offsets,
     )
+    if any(p.severity == "error" for p in problems):
+        return None, problems
     return exercise, problems
+
+
+def _value_line(value_node: yaml.Node) -> int:
+    block = isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">")
+    return int(value_node.start_mark.line) + (1 if block else 0)
+
+
+def _sub_key_lines(node: yaml.Node) -> dict[str, int]:
+    """The line of each key of a mapping node (``check:``'s), so problems point at it."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(key.value): int(key.start_mark.line) for key, _ in node.value}
+
+
+def _wrong(value: Any, node: yaml.Node | None,
+           key_offset: int) -> tuple[list[Request], list[int], list[Problem]]:
+    """``wrong:``: a list of requests that look right but must fail the check."""
+    if value is None:
+        return [], [], []
+    if (not isinstance(value, list) or not isinstance(node, yaml.SequenceNode)
+            or not value):
+        return [], [], [Problem(key_offset, "exercise.wrong",
+                                "'wrong' must be a list of requests",
+                                "write 'wrong:' then each request as '  - GET /api/…' (or "
+                                "'  - |' with the request indented below it)")]
+    requests: list[Request] = []
+    offsets: list[int] = []
+    problems: list[Problem] = []
+    for position, (item, item_node) in enumerate(zip(value, node.value, strict=True), 1):
+        offset = _value_line(item_node)
+        request, item_problems = _sub_request(item, f"wrong answer {position}", offset)
+        problems.extend(item_problems)
+        if request is not None:
+            requests.append(request)
+            offsets.append(offset)
+    return requests, offsets, problems
+
+
+def _solution_meets_request(check: Check, solution: Request, offset: int) -> list[Problem]:
+    """The request part of a check needs no API: a solution that breaks it is wrong now."""
+    differences = request_differences(check, solution.method, solution.path, solution.query,
+                                      solution.json_body if solution.is_json else MISSING)
+    if not differences:
+        return []
+    return [Problem(offset, "exercise.solution-fails",
+                    f"the solution does not meet the check's request part: "
+                    f"{'; '.join(differences)}",
+                    "fix the solution, or the check's method, path, query or body")]
 
 
 _MISSING_HINTS = {
@@ -287,93 +350,3 @@ def _sub_request(value: Any, key: str, offset: int) -> tuple[Request | None, lis
     return request, moved
 
 
-def _check(value: Any, offset: int, key_offset: int) -> tuple[Check | None, list[Problem]]:
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = {"status": value}
-    if not isinstance(value, dict):
-        return None, [Problem(key_offset, "exercise.check", "'check' must be a mapping",
-                              "write 'check:' then '  status: 200' below it")]
-    problems: list[Problem] = []
-    for key in value:
-        if str(key) not in CHECK_KEYS:
-            problems.append(Problem(offset, "exercise.unknown-key",
-                                    f"unknown check key {str(key)!r}",
-                                    f"the check keys are {', '.join(CHECK_KEYS)}"))
-    status = value.get("status")
-    if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
-        problems.append(Problem(offset, "exercise.check",
-                                f"check.status must be an HTTP status code, got {status!r}",
-                                "write 'status: 200' (or 201, 404, 422, …)"))
-    expected_json = value.get("json") or {}
-    expected_header = value.get("header") or {}
-    if not isinstance(expected_json, dict):
-        problems.append(Problem(offset, "exercise.check",
-                                "check.json must map dotted paths to values",
-                                "write 'json:' then '  location.city: London'"))
-    if not isinstance(expected_header, dict):
-        problems.append(Problem(offset, "exercise.check",
-                                "check.header must map header names to values",
-                                "write 'header:' then '  Content-Type: application/json'"))
-    if problems:
-        return None, problems
-    assert isinstance(status, int)
-    return Check(status, {str(k): v for k, v in expected_json.items()},
-                 {str(k): v for k, v in expected_header.items()}), []
-
-
-# Evaluating a check (the page's script does the same in JavaScript) ---------------------
-
-_MISSING = object()
-
-
-def lookup(data: Any, path: str) -> Any:
-    """``items.0.id`` into nested dicts and lists; ``_MISSING`` when absent."""
-    current = data
-    for part in path.split("."):
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-        elif isinstance(current, list) and re.fullmatch(r"-?\d+", part):
-            position = int(part)
-            if not -len(current) <= position < len(current):
-                return _MISSING
-            current = current[position]
-        else:
-            return _MISSING
-    return current
-
-
-def same(expected: Any, actual: Any) -> bool:
-    numbers = (int, float)
-    if isinstance(expected, bool) or isinstance(actual, bool):
-        return expected is actual or (isinstance(expected, str) and expected == str(actual).lower())
-    if isinstance(expected, numbers) and isinstance(actual, numbers):
-        return float(expected) == float(actual)
-    return bool(expected == actual)
-
-
-def show(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def evaluate(check: Check, status: int, headers: dict[str, str], body: Any) -> list[str]:
-    """What differs from ``check``, one plain sentence each; empty when the answer passes."""
-    differences: list[str] = []
-    if status != check.status:
-        differences.append(f"expected {check.status}, got {status}")
-    for path, expected in check.json.items():
-        actual = lookup(body, path)
-        if actual is _MISSING:
-            differences.append(f"expected {path} = {show(expected)}, but the answer has no "
-                               f"{path}")
-        elif not same(expected, actual):
-            differences.append(f"expected {path} = {show(expected)}, got {show(actual)}")
-    lowered = {k.lower(): v for k, v in headers.items()}
-    for name, expected in check.header.items():
-        actual_header = lowered.get(name.lower())
-        if actual_header is None:
-            differences.append(f"expected a {name} header, but there is none")
-        elif expected is True or expected == "*":
-            continue
-        elif actual_header.strip() != show(expected).strip():
-            differences.append(f"expected header {name}: {show(expected)}, got {actual_header}")
-    return differences

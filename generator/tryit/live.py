@@ -1,5 +1,7 @@
-"""``coursegen check --live``: send every try-it, and every exercise's start and solution, to the
-demo API in-process (httpx over ASGI, lifespan run, a throwaway SQLite database)."""
+"""``coursegen check --live``: send every try-it, and every exercise's start, solution and wrong
+answers, to the demo API in-process (httpx over ASGI, lifespan run, a throwaway SQLite
+database). Exercises with ``target: student`` check the student's own app, which is not
+here: the course's checkpoint test runs those against its reference apps."""
 
 from __future__ import annotations
 
@@ -11,7 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.diagnostics import Diagnostic, error, warning
-from generator.tryit.blocks import Check, Request, evaluate, parse_exercise, parse_request
+from generator.tryit.blocks import (
+    Check,
+    Request,
+    evaluate,
+    parse_exercise,
+    parse_request,
+    request_differences,
+)
+from generator.tryit.checks import MISSING
 
 if TYPE_CHECKING:
     from generator.build import BuildResult
@@ -25,10 +35,11 @@ class Block:
 
     file: str
     line: int  # the fence's line in the note
-    kind: str  # "tryit", "start" or "solution"
+    kind: str  # "tryit", "start", "solution" or "wrong"
     request: Request
     exercise_id: str | None = None
     check: Check | None = None
+    wrong_line: int = 0  # for a wrong answer: its own line in the note
 
 
 @dataclass
@@ -60,12 +71,15 @@ def collect_blocks(result: BuildResult) -> list[Block]:
                     blocks.append(Block(path, line, "tryit", request))
                 continue
             exercise, _ = parse_exercise(token.content)
-            if exercise is None:
-                continue  # the build already reported why
+            if exercise is None or exercise.target != "demo":
+                continue  # the build already reported why / the student's app is not here
             blocks.append(Block(path, line, "start", exercise.start, exercise.id, exercise.check))
             if exercise.solution is not None:
                 blocks.append(Block(path, line, "solution", exercise.solution, exercise.id,
                                     exercise.check))
+            for wrong, offset in zip(exercise.wrong, exercise.wrong_offsets, strict=True):
+                blocks.append(Block(path, line, "wrong", wrong, exercise.id, exercise.check,
+                                    wrong_line=line + 1 + offset))
     return blocks
 
 
@@ -156,7 +170,8 @@ def _judge(block: Block, answer: Answer) -> tuple[dict[str, Any], Diagnostic | N
                                 f"{shown} answered {answer.status}: {_detail(answer.body)}",
                                 "the API failed on this request; see its log")
         return run, None
-    differences = evaluate(block.check, answer.status, answer.headers, answer.body)
+    differences = judge_answer(block.check, request, answer.status, answer.headers,
+                               answer.body)
     run["passed"] = not differences
     run["differences"] = differences
     run["summary"] += ": passes" if not differences else ": " + "; ".join(differences)
@@ -165,11 +180,25 @@ def _judge(block: Block, answer: Answer) -> tuple[dict[str, Any], Diagnostic | N
                           f"the solution of exercise {block.exercise_id!r} does not pass its "
                           f"check: {'; '.join(differences)}",
                           "fix the solution or the check")
+    if block.kind == "wrong" and not differences:
+        return run, error(block.file, block.wrong_line, "exercise.wrong-passes",
+                          f"the wrong answer {shown} of exercise {block.exercise_id!r} passes "
+                          "its check",
+                          "tighten the check (method, path, query, body, detail) so this "
+                          "answer fails, or drop it from 'wrong'")
     if block.kind == "start" and not differences:
         return run, error(block.file, block.line, "exercise.start-passes",
                           f"the start of exercise {block.exercise_id!r} already passes its check",
                           "start from a request the student has to change")
     return run, None
+
+
+def judge_answer(check: Check, request: Request, status: int, headers: dict[str, str],
+                 body: Any) -> list[str]:
+    """Everything that fails: the request's part of the check first, then the answer's."""
+    sent_body = request.json_body if request.is_json else MISSING
+    return request_differences(check, request.method, request.path, request.query,
+                               sent_body) + evaluate(check, status, headers, body)
 
 
 def _detail(body: Any) -> str:

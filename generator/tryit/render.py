@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from generator.bodies import PageHooks, RenderContext
 
 DEFAULT_API_BASE = "http://127.0.0.1:8000"
+# The student's own app: never 8000, where the demo API listens while they follow the course
+STUDENT_API_BASE = "http://127.0.0.1:8001"
 
 
 def openapi_source(context: RenderContext) -> str | None:
@@ -97,13 +99,15 @@ def render_block(hooks: PageHooks, kind: str, content: str, line: int) -> str:
 def _render_exercise(hooks: PageHooks, content: str, line: int, base: int) -> str:
     exercise, problems = parse_exercise(content)
     if exercise is not None:
-        schema = _schema(hooks)
+        # the student's own app has no schema here: only demo exercises are checked against one
+        schema = _schema(hooks) if exercise.target == "demo" else None
         if schema is not None:
             # the start may be wrong on purpose, and so may the solution's body (a 422
             # exercise): only an endpoint that does not exist at all is reported
             problems.extend(_shift(validate_request(schema, exercise.start, body_checks=False),
                                    exercise.start_offset))
-            if exercise.solution is not None:
+            # a 405 exercise is answered by a method the path does not have, on purpose
+            if exercise.solution is not None and exercise.check.status != 405:
                 problems.extend(_shift(
                     validate_request(schema, exercise.solution, body_checks=False),
                     exercise.solution_offset,
@@ -127,20 +131,26 @@ def _exercise_html(hooks: PageHooks, exercise: Exercise) -> str:
     data = {
         "kind": "exercise",
         "id": exercise.id,
+        "target": exercise.target,
         "title": exercise.title,
         "request": exercise.start.to_data(),
         "check": exercise.check.to_data(),
         "solution": solution.to_data() if solution else None,
         "hint": exercise.hint or "",
     }
+    student = exercise.target == "student"
+    if student:
+        api_base = STUDENT_API_BASE
     parts = [
-        f'<section class="tryit exercise" id="exercise-{escape(exercise.id)}" '
+        f'<section class="tryit exercise{" exercise-student" if student else ""}" '
+        f'id="exercise-{escape(exercise.id)}" '
         f'data-exercise-id="{escape(exercise.id)}" data-tryit="{_attr(data)}" '
         f'data-check="{_attr(exercise.check.to_data())}" '
         f'data-hint="{escape(exercise.hint or "")}" '
         f'data-solution="{escape(exercise.solution_text)}" '
         f'aria-label="Exercise: {escape(exercise.title)}">',
-        f'<div class="tryit-head"><span class="tryit-kind">Exercise</span>'
+        f'<div class="tryit-head"><span class="tryit-kind">'
+        f'{"Build-along exercise" if student else "Exercise"}</span>'
         f"{_title(exercise.title)}</div>",
         f'<div class="exercise-task">{task}</div>',
         _static_request(exercise.start, api_base),

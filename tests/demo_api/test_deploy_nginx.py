@@ -92,6 +92,11 @@ def inline_script_hashes(site: Path) -> dict[str, str]:
 # ---- Content-Security-Policy -----------------------------------------------------------
 
 
+def test_nginx_csp_lets_build_along_exercises_reach_the_students_own_app() -> None:
+    allowed = csp_sources(default_csp(), "connect-src")
+    assert allowed == ["'self'", "http://127.0.0.1:*", "http://localhost:*"]
+
+
 def test_nginx_csp_allows_each_inline_script_of_a_built_site_by_its_hash(
     make_vault: VaultFactory, tmp_path: Path
 ) -> None:

@@ -37,6 +37,13 @@ def test_cors_simple_request_exposes_location_header(client: TestClient) -> None
     assert "location" in response.headers["access-control-expose-headers"].lower()
 
 
+def test_cors_405_exposes_the_allow_header_to_the_page(client: TestClient) -> None:
+    response = client.delete("/api/health", headers={"Origin": "http://localhost:8080"})
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET"
+    assert "allow" in response.headers["access-control-expose-headers"].lower().split(", ")
+
+
 def test_cors_unknown_origin_gets_no_allow_header(client: TestClient) -> None:
     response = client.get("/api/health", headers={"Origin": "http://evil.example"})
     assert "access-control-allow-origin" not in response.headers

@@ -120,7 +120,8 @@ SEED_TOPICS: list[tuple[str, str]] = [
     ("httpie", r"http localhost:8000/"),
 ]
 
-EXERCISE_KEYS = {"id", "title", "task", "start", "check", "solution", "hint"}
+EXERCISE_KEYS = {"id", "title", "task", "start", "check", "solution", "wrong", "hint"}
+CHECK_KEYS = {"status", "json", "header", "detail", "method", "path", "query", "body"}
 HTTP_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
 ATTACHMENT_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf"}
 
@@ -472,18 +473,62 @@ def test_attachments_svg_diagram_is_well_formed() -> None:
 # ---- exercises and try-its ----------------------------------------------------------------
 
 
-def test_exercises_at_least_twelve_with_unique_ids() -> None:
+def test_exercises_at_least_thirty_six_with_unique_ids() -> None:
     ids = [data["id"] for _, _, data in exercises()]
-    assert len(ids) >= 12
+    assert len(ids) >= 36
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+def chapter_exercises() -> dict[str, list[dict[str, Any]]]:
+    by_note = {note.path: [data for n, _, data in exercises() if n.path == note.path]
+               for note in lessons()}
+    return {
+        chapter: [data for name in names for data in by_note[_lesson(name).path]]
+        for chapter, names in outline().items()
+    }
+
+
+def _lesson(name: str) -> Note:
+    note = resolve(name)
+    assert isinstance(note, Note), name
+    return note
+
+
+def test_exercises_at_least_two_in_every_chapter() -> None:
+    counts = {chapter: len(found) for chapter, found in chapter_exercises().items()}
+    assert all(count >= 2 for count in counts.values()), counts
+
+
+def test_exercises_build_along_twelve_or_more_in_every_chapter_from_2_to_6() -> None:
+    student = {chapter: [d["id"] for d in found if d.get("target") == "student"]
+               for chapter, found in chapter_exercises().items()}
+    assert sum(len(ids) for ids in student.values()) >= 12
+    assert [chapter for chapter, ids in student.items() if ids] == CHAPTERS[1:6]
+
+
+def test_exercises_list_two_to_four_wrong_answers_and_constrain_the_request() -> None:
+    for note, fence, data in exercises():
+        where = f"{note.rel}:{fence.line}"
+        assert 2 <= len(data["wrong"]) <= 4, where
+        assert set(data["check"]) & {"method", "path"}, f"{where}: the request is unchecked"
+
+
+def test_exercises_title_task_and_hint_do_not_give_the_solution_away() -> None:
+    for note, fence, data in exercises():
+        solution = parse_request(data["solution"])
+        target = solution.path
+        told = " ".join(str(data.get(key, "")) for key in ("title", "task", "hint"))
+        assert target not in told, f"{note.rel}:{fence.line}: {target} is in the text"
 
 
 def test_exercises_use_exactly_the_block_keys_and_a_checkable_status() -> None:
     for note, fence, data in exercises():
         where = f"{note.rel}:{fence.line}"
-        assert set(data) == EXERCISE_KEYS, (where, sorted(set(data) ^ EXERCISE_KEYS))
+        keys = set(data) - {"target"}
+        assert keys == EXERCISE_KEYS, (where, sorted(keys ^ EXERCISE_KEYS))
+        assert data.get("target", "demo") in {"demo", "student"}, where
         check = data["check"]
-        assert set(check) <= {"status", "json", "header"}, where
+        assert set(check) <= CHECK_KEYS, where
         assert isinstance(check["status"], int) and 100 <= check["status"] <= 599, where
         for key in ("json", "header"):
             assert isinstance(check.get(key, {}), dict), where
@@ -550,6 +595,31 @@ def test_check_live_on_the_course_passes_with_no_warnings() -> None:
         by_kind.setdefault(run["kind"], []).append(run["passed"])
     assert all(by_kind["solution"]) and not any(by_kind["start"])
     assert len(by_kind["solution"]) >= 12
+    # every wrong answer of every demo exercise was sent, and failed
+    assert len(by_kind["wrong"]) >= 2 * len(by_kind["solution"])
+    assert not any(by_kind["wrong"])
+
+
+@cache
+def built_course() -> dict[str, bytes]:
+    from generator.build import BuildOptions, assemble
+
+    return assemble(BuildOptions(vault=NOTES, cache_dir=None)).files
+
+
+def test_every_lesson_page_has_an_exercise_or_mark_as_read() -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    files = built_course()
+    home = LexborHTMLParser(files["index.html"].decode())
+    links = [a.attributes.get("href") or "" for a in home.css("#sidebar .lesson > a")]
+    assert len(links) == len(lessons())
+    for href in links:
+        name = (href.removeprefix("./").split("#")[0] or "") + "index.html"
+        page = LexborHTMLParser(files[name].decode())
+        exercises_here = page.css("section.exercise")
+        read = page.css(".mark-read[data-read-key] button")
+        assert bool(exercises_here) != bool(read), f"{name}: needs an exercise or mark as read"
 
 
 @pytest.mark.parametrize("note", lessons(), ids=lambda note: note.path.stem)

@@ -147,22 +147,56 @@
   function ids(el) {
     return (el.getAttribute("data-exercises") || "").split(/\s+/).filter(Boolean);
   }
+  function writeProgress(progress) {
+    try { localStorage.setItem(PROGRESS_KEY, JSON.stringify(progress)); } catch (e) { /* private mode */ }
+  }
+  /* A lesson is done when its exercises are all solved, or, without exercises, marked read. */
+  function lessonDone(li, passed) {
+    var list = ids(li);
+    if (list.length) return list.every(passed);
+    var key = li.getAttribute("data-read-key");
+    return !!key && passed(key);
+  }
+  function setupMarkRead() {
+    document.querySelectorAll(".mark-read[data-read-key]").forEach(function (box) {
+      var key = box.getAttribute("data-read-key");
+      var button = box.querySelector("button");
+      if (!button) return;
+      button.addEventListener("click", function () {
+        var progress = readProgress();
+        var read = !(progress[key] && progress[key].passed);
+        if (read) progress[key] = { passed: true, at: new Date().toISOString() };
+        else delete progress[key];
+        writeProgress(progress);
+        document.dispatchEvent(new CustomEvent("coursegen:progress", { bubbles: true, detail: { id: key, passed: read } }));
+      });
+    });
+  }
   function showProgress() {
     var progress = readProgress();
     function passed(id) { return !!(progress[id] && progress[id].passed); }
+    document.querySelectorAll(".mark-read[data-read-key]").forEach(function (box) {
+      var read = passed(box.getAttribute("data-read-key"));
+      var button = box.querySelector("button");
+      box.classList.toggle("done", read);
+      if (button) {
+        button.setAttribute("aria-pressed", read ? "true" : "false");
+        button.textContent = read ? "Read ✓ (undo)" : "Mark as read";
+      }
+    });
     document.querySelectorAll(".lesson[data-exercises]").forEach(function (li) {
       var list = ids(li);
-      var done = list.length > 0 && list.every(passed);
+      var done = lessonDone(li, passed);
       li.classList.toggle("done", done);
       var tick = li.querySelector(".tick");
-      if (tick) tick.setAttribute("title", done ? "All exercises solved" : "");
+      if (tick) tick.setAttribute("title", done ? (list.length ? "All exercises solved" : "Read") : "");
       var link = li.querySelector("a");
       if (link) {
         var label = link.querySelector(".visually-hidden");
         if (done && !label) {
           label = document.createElement("span");
           label.className = "visually-hidden";
-          label.textContent = " (exercises solved)";
+          label.textContent = list.length ? " (exercises solved)" : " (read)";
           link.appendChild(label);
         } else if (!done && label) { label.remove(); }
       }
@@ -177,15 +211,62 @@
       if (!lesson) return;
       var done = lesson.classList.contains("done");
       link.parentNode.classList.toggle("done", done);
-      if (done) link.setAttribute("title", "All exercises solved"); else link.removeAttribute("title");
+      if (done) link.setAttribute("title", "Done"); else link.removeAttribute("title");
     });
+    showChapterProgress(passed);
     document.querySelectorAll(".progress-summary[data-exercises]").forEach(function (el) {
       var list = ids(el);
       el.textContent = list.filter(passed).length + "/" + list.length + " exercises";
     });
   }
 
+  /* Per chapter: lessons done out of lessons, in the sidebar and under the outline's headings. */
+  function showChapterProgress(passed) {
+    var allDone = 0, allLessons = 0;
+    var byHref = {};
+    document.querySelectorAll("#sidebar .chapter").forEach(function (chapter) {
+      var lessons = chapter.querySelectorAll(".lesson[data-exercises]");
+      var done = Array.prototype.filter.call(lessons, function (li) { return lessonDone(li, passed); }).length;
+      allDone += done;
+      allLessons += lessons.length;
+      var text = done + "/" + lessons.length;
+      var slot = chapter.querySelector(".chapter-progress");
+      if (slot) {
+        slot.textContent = " " + text;
+        slot.setAttribute("title", text + " lessons done");
+        chapter.classList.toggle("done", lessons.length > 0 && done === lessons.length);
+      }
+      Array.prototype.forEach.call(lessons, function (li) {
+        var a = li.querySelector("a");
+        if (a) byHref[a.getAttribute("href")] = { done: done, total: lessons.length };
+      });
+    });
+    // The home note's outline: the heading above each chapter's list gets that chapter's count.
+    document.querySelectorAll('.note[data-kind="home"] .note-body h2').forEach(function (heading) {
+      var list = heading.nextElementSibling;
+      while (list && !/^(UL|OL)$/.test(list.tagName) && !/^H[1-6]$/.test(list.tagName)) list = list.nextElementSibling;
+      if (!list || !/^(UL|OL)$/.test(list.tagName)) return;
+      var counts = null;
+      list.querySelectorAll("a.internal").forEach(function (a) {
+        if (!counts && byHref[a.getAttribute("href")]) counts = byHref[a.getAttribute("href")];
+      });
+      if (!counts) return;
+      var badge = heading.querySelector(".chapter-progress");
+      if (!badge) {
+        badge = document.createElement("span");
+        badge.className = "chapter-progress";
+        heading.appendChild(badge);
+      }
+      badge.textContent = counts.done + "/" + counts.total + " lessons done";
+      badge.classList.toggle("complete", counts.done === counts.total);
+    });
+    document.querySelectorAll(".lessons-summary").forEach(function (el) {
+      el.textContent = allDone + "/" + allLessons + " lessons done";
+    });
+  }
+
   function start() {
+    setupMarkRead();
     setupMenu();
     setupPreviews();
     showProgress();

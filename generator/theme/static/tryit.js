@@ -8,6 +8,9 @@
   "use strict";
 
   var BASE_KEY = "coursegen:api-base";
+  var STUDENT_KEY = "coursegen:student-base";
+  /* The student's own app (build-along exercises): never 8000, where the demo API listens. */
+  var STUDENT_DEFAULT = "http://127.0.0.1:8001";
   var PROGRESS_KEY = "coursegen:progress";
   var DEFAULT_BASE = "http://127.0.0.1:8000";
   var METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
@@ -67,6 +70,10 @@
     return stored === null ? configuredBase() : stored;
   }
   function shownBase(base) { return base || window.location.origin; }
+  function studentBase() {
+    var stored = storageGet(STUDENT_KEY);
+    return stored === null || stored === "" ? STUDENT_DEFAULT : stored;
+  }
 
   var health = { state: "unknown", base: null, listeners: [] };
   function setHealth(state) {
@@ -264,6 +271,96 @@
     if (expected !== null && typeof expected === "object") return JSON.stringify(expected) === JSON.stringify(actual);
     return expected === actual;
   }
+  /* The request part of a check: what is wrong, never the expected value (but the method). */
+  function textOf(value) { return typeof value === "boolean" ? (value ? "true" : "false") : String(value); }
+  function pathMatches(pattern, path) {
+    var parts = pattern.split(/\{[A-Za-z_][A-Za-z0-9_]*\}/);
+    var source = parts.map(function (part) { return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }).join("[^/]+");
+    return new RegExp("^" + source + "$").test(path);
+  }
+  function splitRequest(req) {
+    var path = req.path.trim() || "/";
+    if (path.charAt(0) !== "/") path = "/" + path;
+    var query = req.query.slice();
+    var mark = path.indexOf("?");
+    if (mark >= 0) {
+      path.slice(mark + 1).split("&").forEach(function (pair) {
+        if (!pair) return;
+        var eq = pair.indexOf("=");
+        var name = eq >= 0 ? pair.slice(0, eq) : pair, value = eq >= 0 ? pair.slice(eq + 1) : "";
+        try { query.push([decodeURIComponent(name.replace(/\+/g, " ")), decodeURIComponent(value.replace(/\+/g, " "))]); }
+        catch (e) { query.push([name, value]); }
+      });
+      path = path.slice(0, mark);
+    }
+    try { path = decodeURIComponent(path); } catch (e) { /* keep it as typed */ }
+    var body = MISSING;
+    if (req.body.trim() && !NO_BODY[req.method] && isJsonRequest(req)) {
+      try { body = JSON.parse(req.body); } catch (e) { body = MISSING; }
+    }
+    return { method: req.method.toUpperCase(), path: path, query: query, body: body };
+  }
+  function requestDifferences(check, req) {
+    var sent = splitRequest(req);
+    var differences = [];
+    if (check.method && sent.method !== check.method) {
+      differences.push("the task asks for a " + check.method + " request, not " + sent.method);
+    }
+    if (check.path && !pathMatches(check.path, sent.path)) {
+      differences.push(sent.path + " is not the path the task is about");
+    }
+    Object.keys(check.query || {}).forEach(function (name) {
+      var expected = check.query[name];
+      var values = sent.query.filter(function (p) { return p[0] === name; }).map(function (p) { return p[1]; });
+      if (expected === null) {
+        if (values.length) differences.push("the task needs no query parameter " + name);
+      } else if (!values.length) {
+        differences.push("the task needs the query parameter " + name);
+      } else if (expected !== "*" && expected !== true && values.indexOf(textOf(expected)) < 0) {
+        differences.push("the query parameter " + name + " is not what the task asks for");
+      }
+    });
+    var bodyKeys = Object.keys(check.body || {});
+    if (bodyKeys.length && sent.body === MISSING) {
+      differences.push("the task needs a JSON body");
+      return differences;
+    }
+    bodyKeys.forEach(function (dotted) {
+      var expected = check.body[dotted];
+      var actual = lookup(sent.body, dotted);
+      if (expected === null) {
+        if (actual !== MISSING) differences.push("the body should have no " + dotted);
+      } else if (actual === MISSING) {
+        differences.push("the body needs a " + dotted);
+      } else if (expected !== "*" && !same(expected, actual)) {
+        differences.push("the body's " + dotted + " is not what the task asks for");
+      }
+    });
+    return differences;
+  }
+  function detailDifferences(expected, body) {
+    var actual = body !== null && typeof body === "object" && !Array.isArray(body) &&
+      Object.prototype.hasOwnProperty.call(body, "detail") ? body.detail : MISSING;
+    if (actual === MISSING) return ["expected an error detail, but the answer has none"];
+    if (typeof expected === "string") {
+      return actual === expected ? [] : ["expected detail = " + expected + ", got " + show(actual)];
+    }
+    var errors = Array.isArray(actual) ? actual : [];
+    var differences = [];
+    expected.forEach(function (wanted) {
+      var found = errors.some(function (error) {
+        return error !== null && typeof error === "object" && Object.keys(wanted).every(function (key) {
+          return Object.prototype.hasOwnProperty.call(error, key) && same(wanted[key], error[key]);
+        });
+      });
+      if (!found) {
+        differences.push("expected a validation error with " + Object.keys(wanted).map(function (key) {
+          return key + " = " + show(wanted[key]);
+        }).join(", ") + " in detail");
+      }
+    });
+    return differences;
+  }
   function evaluate(check, status, headers, body) {
     var differences = [];
     if (status !== check.status) differences.push("expected " + check.status + ", got " + status);
@@ -271,8 +368,11 @@
       var expected = check.json[path];
       var actual = lookup(body, path);
       if (actual === MISSING) differences.push("expected " + path + " = " + show(expected) + ", but the answer has no " + path);
-      else if (!same(expected, actual)) differences.push("expected " + path + " = " + show(expected) + ", got " + show(actual));
+      else if (expected !== "*" && !same(expected, actual)) differences.push("expected " + path + " = " + show(expected) + ", got " + show(actual));
     });
+    if (check.detail !== undefined && check.detail !== null) {
+      differences = differences.concat(detailDifferences(check.detail, body));
+    }
     Object.keys(check.header || {}).forEach(function (name) {
       var expected = check.header[name];
       var actual = headers.get(name);
@@ -337,6 +437,7 @@
     try { data = JSON.parse(block.getAttribute("data-tryit")); } catch (e) { return; }
     var original = data.request;
     var isExercise = data.kind === "exercise";
+    var isStudent = isExercise && data.target === "student";
     var panel = el("form", { className: "tryit-panel", novalidate: true,
       "aria-label": (isExercise ? "Exercise request: " : "Request: ") + (data.title || original.method + " " + original.path) });
 
@@ -365,6 +466,7 @@
     var note = el("p", { className: "tryit-note", role: "status", "aria-live": "polite" });
     var result = el("div", { className: "tryit-response", "aria-live": "polite", "aria-atomic": "false" });
 
+    if (isStudent) panel.appendChild(studentAddress());
     panel.appendChild(line);
     panel.appendChild(query.node);
     panel.appendChild(headers.node);
@@ -403,6 +505,21 @@
     }
     panel.appendChild(result);
 
+    /* Build-along exercises call the student's own app; its address is theirs to change. */
+    function studentAddress() {
+      var inputId = uid("student-base");
+      var input = el("input", { id: inputId, className: "student-base", type: "text", inputmode: "url",
+        spellcheck: "false", autocomplete: "off", value: studentBase() });
+      input.addEventListener("change", function () {
+        var value = normaliseBase(input.value) || STUDENT_DEFAULT;
+        input.value = value;
+        storageSet(STUDENT_KEY, value === STUDENT_DEFAULT ? null : value);
+        document.querySelectorAll("input.student-base").forEach(function (other) { other.value = value; });
+      });
+      return el("div", { className: "tryit-field tryit-field-student" }, [
+        el("label", { for: inputId, text: "Your app's address" }), input
+      ]);
+    }
     function reveal(box, button) {
       box.hidden = false;
       if (button) { button.setAttribute("aria-expanded", "true"); button.hidden = true; }
@@ -462,7 +579,7 @@
       if (verdict) { verdict.textContent = ""; verdict.className = "exercise-verdict"; }
     });
     copyButton.addEventListener("click", function () {
-      var command = curlCommand(apiBase(), current());
+      var command = curlCommand(isStudent ? studentBase() : apiBase(), current());
       copyText(command).then(function () {
         note.textContent = "Copied: " + command;
       }, function () {
@@ -489,7 +606,7 @@
         notSent(problem);
         return;
       }
-      var base = apiBase();
+      var base = isStudent ? studentBase() : apiBase();
       var init = { method: req.method, headers: new Headers(), cache: "no-store", mode: "cors" };
       try {
         req.headers.forEach(function (h) { if (h[0]) init.headers.append(h[0], h[1]); });
@@ -512,13 +629,19 @@
       result.appendChild(el("p", { className: "tryit-sending", text: "Sending…" }));
       fetch(requestUrl(base, req), init).then(function (response) {
         return response.text().then(function (text) {
-          showResponse(response, text, performance.now() - started);
-          setHealth("up");
+          showResponse(response, text, performance.now() - started, req);
+          if (!isStudent) setHealth("up");
         });
       }).catch(function (error) {
         result.textContent = "";
         var message = el("div", { className: "tryit-message tryit-unreachable", role: "alert" });
-        if (error && error.name === "AbortError") {
+        if (isStudent) {
+          message.appendChild(document.createTextNode("Your app is not answering at " + base +
+            ". Start it in your own folder with "));
+          message.appendChild(el("code", { text: "uvicorn main:app --port 8001" }));
+          message.appendChild(document.createTextNode(", or change your app's address above. If it is running, " +
+            "it may not accept requests from " + window.location.origin + ": its CORS middleware must allow them."));
+        } else if (error && error.name === "AbortError") {
           message.appendChild(document.createTextNode("The demo API at " + shownBase(base) +
             " did not answer within " + (TIMEOUT_MS / 1000) + " seconds. Is it stuck? Restart it with "));
           message.appendChild(el("code", { text: "make api" }));
@@ -540,7 +663,7 @@
       });
     }
 
-    function showResponse(response, text, elapsed) {
+    function showResponse(response, text, elapsed, req) {
       result.textContent = "";
       var code = response.status;
       var reason = response.statusText || REASONS[code] || "";
@@ -564,11 +687,13 @@
       }
       result.appendChild(el("pre", { className: "tryit-body", tabindex: "0", "aria-label": "Response body" },
         [el("code", { text: shown || "(empty body)" })]));
-      if (isExercise) judge(code, response.headers, parsed === MISSING ? text : parsed);
+      if (isExercise) judge(code, response.headers, parsed === MISSING ? text : parsed, req);
     }
 
-    function judge(code, responseHeaders, parsedBody) {
-      var differences = evaluate(data.check, code, responseHeaders, parsedBody);
+    function judge(code, responseHeaders, parsedBody, req) {
+      // what is wrong with the request comes first: a right answer to another question is no pass
+      var differences = requestDifferences(data.check, req).concat(
+        evaluate(data.check, code, responseHeaders, parsedBody));
       verdict.textContent = "";
       if (!differences.length) {
         verdict.className = "exercise-verdict exercise-pass";

@@ -122,3 +122,46 @@ def test_check_without_live_sends_nothing(
     result = CliRunner().invoke(app, ["check", str(vault), "--format", "json"])
     assert result.exit_code == 0
     assert "runs" not in json.loads(result.stdout)
+
+
+def test_check_live_wrong_answer_that_passes_exits_1_naming_it(
+    make_vault: VaultFactory, run_check: Callable[..., Any]
+) -> None:
+    # "Send a DELETE" checked by status alone: a GET for a missing report passes too
+    lesson = "# Lesson\n\n" + exercise(
+        "GET /api/reports?limit=1", "DELETE /api/reports/999999",
+        "  status: 404\nwrong:\n  - GET /api/reports/999999\n  - GET /api/reports?limit=0")
+    code, payload = run_check(make_vault({"index.md": HOME, "Lesson.md": lesson}))
+    assert code == 1
+    [problem] = [d for d in payload["diagnostics"] if d["code"] == "exercise.wrong-passes"]
+    # at the wrong answer's own line
+    assert (problem["file"], problem["line"], problem["severity"]) == ("Lesson.md", 12, "error")
+    assert "wrong answer GET /api/reports/999999 of exercise 'calc' passes" in problem["message"]
+    wrong_runs = [r for r in payload["runs"] if r["kind"] == "wrong"]
+    assert [r["passed"] for r in wrong_runs] == [True, False]
+
+
+def test_check_live_wrong_answers_failing_the_request_part_exit_0(
+    make_vault: VaultFactory, run_check: Callable[..., Any]
+) -> None:
+    lesson = "# Lesson\n\n" + exercise(
+        "GET /api/reports?limit=1", "DELETE /api/reports/999999",
+        "  status: 404\n  method: DELETE\n  path: /api/reports/{id}\n"
+        "wrong:\n  - GET /api/reports/999999\n  - DELETE /api/report/999999")
+    code, payload = run_check(make_vault({"index.md": HOME, "Lesson.md": lesson}))
+    assert code == 0, payload["diagnostics"]
+    wrong_runs = [r for r in payload["runs"] if r["kind"] == "wrong"]
+    assert [r["differences"][0] for r in wrong_runs] == [
+        "the task asks for a DELETE request, not GET",
+        "/api/report/999999 is not the path the task is about",
+    ]
+
+
+def test_check_live_student_exercises_are_not_sent_to_the_demo(
+    make_vault: VaultFactory, run_check: Callable[..., Any]
+) -> None:
+    lesson = "# Lesson\n\n" + exercise("GET /hello", "GET /hello?name=Ada",
+                                       "  status: 200\ntarget: student")
+    code, payload = run_check(make_vault({"index.md": HOME, "Lesson.md": lesson}))
+    assert code == 0
+    assert payload.get("runs", []) == []

@@ -290,3 +290,25 @@ def test_render_exercise_with_nested_aliases_is_reported_not_expanded(
     assert (problem.code, problem.line) == ("exercise.yaml", 6)
     assert "once its &anchors and *aliases are expanded" in problem.message
     assert len(result.files["lesson/index.html"]) < 100_000  # not 4 MB of "lol"
+
+
+def test_render_exercise_405_solution_with_a_method_the_path_lacks_is_no_error(
+    make_vault: VaultFactory,
+) -> None:
+    text = ("id: e\nstart: |\n  GET /api/health\ncheck:\n  status: 405\n"
+            "solution: |\n  DELETE /api/health\n")
+    result = build(make_vault, fence("exercise", text))
+    assert tryit_problems(result) == []
+
+
+def test_render_exercise_student_target_is_not_checked_against_the_demo_schema(
+    make_vault: VaultFactory,
+) -> None:
+    text = ("id: e\ntarget: student\nstart: |\n  GET /hello\ncheck:\n  status: 200\n"
+            "solution: |\n  GET /hello?name=Ada\n")
+    result = build(make_vault, fence("exercise", text))
+    assert tryit_problems(result) == []
+    section = one(page(result), "section.exercise")
+    assert section.attributes["class"] == "tryit exercise exercise-student"
+    assert json.loads(unescape(section.attributes["data-tryit"]))["target"] == "student"
+    assert "http://127.0.0.1:8001/hello" in section.css_first(".tryit-curl").text()
