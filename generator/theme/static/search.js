@@ -15,8 +15,9 @@
       var name = "";
       if (heading) {
         var copy = heading.cloneNode(true);
-        var number = copy.querySelector(".number");
-        if (number) number.remove();
+        copy.querySelectorAll(".number, .chapter-progress").forEach(function (part) {
+          part.remove();  /* the chapter's name only, not its number or the reader's progress */
+        });
         name = copy.textContent.trim();
       }
       chapter.querySelectorAll(".lesson > a").forEach(function (link) {
