@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlsplit
+from typing import TYPE_CHECKING
+from urllib.parse import quote, unquote, urlsplit
+
+if TYPE_CHECKING:
+    from generator.model import Note
 
 
 def depth(url: str) -> int:
@@ -47,3 +51,8 @@ def usable_api_base(value: str) -> bool:
     return value == "" or (value.startswith("/") and not value.startswith("//")) or (
         absolute_http(value)
     )
+
+
+def output_path(note: Note) -> str:
+    """``lessons/pydantic/index.html``; the home page is ``index.html``."""
+    return unquote(note.url) + "index.html"

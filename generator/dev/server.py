@@ -23,7 +23,7 @@ from generator.dev.session import LiveSite, Rebuild
 from generator.dev.watch import DEBOUNCE_MS, STEP_MS, Batch, ChangeSet, run_watch_loop
 from generator.dev.watch import watch_changes as real_changes
 from generator.options import BuildOptions, written_folders
-from generator.render import output_path
+from generator.urls import output_path
 
 KEEPALIVE_SECONDS = 15.0
 # Open live-reload streams, one a tab: each holds a thread while it is open.

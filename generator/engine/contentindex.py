@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from generator.course import Course
 from generator.engine.resolver import Change
+from generator.exports import content_index_document, content_index_entry
 from generator.model import ResolvedVault
-from generator.render import content_index_document, content_index_entry
 
 _SLOT = "\0"  # never in JSON text: json.dumps escapes control characters
 

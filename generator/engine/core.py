@@ -24,12 +24,13 @@ from generator.engine.pages import PageStore
 from generator.engine.problems import SortedDiagnostics
 from generator.engine.resolver import IncrementalResolver
 from generator.engine.state import read_state, save_state
+from generator.exports import search_document
 from generator.load import load_vault, read_file, vault_file, vault_problems
 from generator.model import Note, ResolvedVault, Vault, normalise_path
 from generator.options import BuildOptions, written_folders
 from generator.parse import ParseCache, ParsedNote, parse_notes
-from generator.render import output_path, search_document
 from generator.search import build_search_index
+from generator.urls import output_path
 from generator.workers import PARALLEL_THRESHOLD, NoteWorkers, default_workers
 
 Progress = Callable[[str, float], None]

@@ -14,17 +14,17 @@ from typing import Any
 from generator.course import Course, tag_output_dir
 from generator.engine.contentindex import ContentIndex
 from generator.engine.resolver import Change
+from generator.exports import sitemap
 from generator.model import ResolvedVault
 from generator.render import (
     generated_pages,
     note_folders,
-    output_path,
     page_inputs,
     render_pages,
     shared_page_inputs,
-    sitemap,
 )
 from generator.theme import load_theme
+from generator.urls import output_path
 
 
 @dataclass

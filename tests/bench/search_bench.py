@@ -22,8 +22,8 @@ from pagefind_bin import get_executable  # type: ignore[import-untyped]
 
 from generator.build import collector_paused
 from generator.engine.core import Engine
+from generator.exports import search_documents
 from generator.options import BuildOptions
-from generator.render import search_documents
 from generator.search import build_search_index
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -75,7 +75,7 @@ figures = {
     "tree_peak_mib": peak[0] / 1024,
 }
 if len(sys.argv) > 5:  # after measuring: the search documents, for Pagefind's CLI alone
-    from generator.render import search_documents
+    from generator.exports import search_documents
     for name, html in search_documents(result.resolved).items():
         target = Path(sys.argv[5], name)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ import pytest
 from conftest import require_binary, static_server
 from site_fixture import build_course_site  # before generator: fixes its import
 
-from generator.render import search_documents
+from generator.exports import search_documents
 from generator.search import build_search_index
 
 pytest.importorskip("playwright")

@@ -10,7 +10,7 @@ import pytest
 from site_fixture import build_course_site  # before generator: fixes its import
 
 from generator.build import BuildResult
-from generator.render import search_document
+from generator.exports import search_document
 
 
 @pytest.fixture(scope="module")
