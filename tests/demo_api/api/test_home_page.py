@@ -41,3 +41,10 @@ def test_home_page_stylesheet_is_served(client: TestClient) -> None:
     response = client.get(href)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/css")
+
+
+def test_home_page_is_left_out_of_the_api_schema(client: TestClient) -> None:
+    # An HTML page is not part of the API: /docs lists only what a client can call.
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "/" not in paths
+    assert "/api/health" in paths
