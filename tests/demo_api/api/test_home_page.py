@@ -48,3 +48,11 @@ def test_home_page_is_left_out_of_the_api_schema(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert "/" not in paths
     assert "/api/health" in paths
+
+
+def test_home_page_curl_example_posts_to_the_address_the_page_was_asked_at(
+    client: TestClient,
+) -> None:
+    # Behind nginx the page is at https://<site>/api/, not on 127.0.0.1:8000.
+    page = client.get("/", headers={"Host": "weather.example.com"}).text
+    assert "curl -X POST http://weather.example.com/api/reports" in page
