@@ -10,10 +10,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import fastapi.routing
 from fastapi import FastAPI, Request, status
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from demo_api.services.errors import (
     DatabaseUnavailable,
@@ -26,6 +30,10 @@ from demo_api.services.errors import (
 )
 
 logger = logging.getLogger(__name__)
+
+# FastAPI keeps an included router as one entry of app.routes; this lists the routes inside
+# it (older FastAPI versions, without the function, copy the routes into app.routes).
+_each_route = getattr(fastapi.routing, "iter_route_contexts", iter)
 
 STATUS_FOR_ERROR: dict[type[ServiceError], int] = {
     LocationNotFound: status.HTTP_404_NOT_FOUND,
@@ -73,6 +81,24 @@ async def unexpected_error_handler(request: Request, error: Exception) -> JSONRe
     )
 
 
+async def method_not_allowed_handler(request: Request, error: Exception) -> Response:
+    """A 405 whose ``Allow`` header lists every method of the path, not just one route's.
+
+    Starlette answers with the methods of the first route whose path matches, so
+    ``PATCH /api/reports/1`` said ``allow: GET`` although PUT and DELETE work there too.
+    """
+    assert isinstance(error, StarletteHTTPException)
+    methods: set[str] = set()
+    for route in _each_route(request.app.router.routes):
+        route_methods = getattr(route, "methods", None)
+        if route_methods and route.matches(request.scope)[0] is not Match.NONE:
+            methods |= route_methods
+    if methods:
+        headers = {**(error.headers or {}), "Allow": ", ".join(sorted(methods))}
+        error = StarletteHTTPException(error.status_code, error.detail, headers)
+    return await http_exception_handler(request, error)
+
+
 def _explain_json_error(problem: dict[str, Any], body: Any) -> str:
     reason = problem.get("ctx", {}).get("error", "not valid JSON")
     position = problem["loc"][-1] if problem.get("loc") else None
@@ -114,4 +140,5 @@ def _is_surrogate(char: str) -> bool:
 def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, service_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(status.HTTP_405_METHOD_NOT_ALLOWED, method_not_allowed_handler)
     app.add_exception_handler(Exception, unexpected_error_handler)

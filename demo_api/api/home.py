@@ -23,7 +23,7 @@ EXAMPLES = [
 ]
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def home(request: Request, repository: ReportRepositoryDep, settings: SettingsDep) -> HTMLResponse:
     """What the API is, its endpoints with example links, and the 10 latest reports."""
     return templates.TemplateResponse(

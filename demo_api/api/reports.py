@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from demo_api.api.deps import JsonBody, ReportRepositoryDep
-from demo_api.models import Report, ReportSubmittal
+from demo_api.models import Report, ReportPatch, ReportSubmittal
 from demo_api.models.errors import ErrorMessage
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
@@ -57,6 +57,15 @@ def replace_report(
 ) -> Report:
     """Replace the location and description of a report; its id and time stay."""
     return repository.replace(report_id, submittal)
+
+
+@router.patch("/{report_id}", dependencies=[JsonBody], responses=_NOT_FOUND | _NOT_JSON)
+def update_report(
+    report_id: ReportId, changes: ReportPatch, repository: ReportRepositoryDep
+) -> Report:
+    """Change only the fields the body names; the others, the id and the time stay."""
+    current = repository.get(report_id)
+    return repository.replace(report_id, changes.applied_to(current))
 
 
 @router.delete(

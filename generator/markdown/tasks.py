@@ -9,8 +9,10 @@
     - [?] question
 
 renders ``<li class="task-list-item" data-task="x"><input type="checkbox" disabled checked>``;
-every status but a space is checked, ``data-task`` holds the status (empty for ``[ ]``). The
-status is also stored as ``meta["task"]`` on the ``list_item_open`` token.
+``data-task`` holds the status (empty for ``[ ]``). Every status but a space and ``/`` is
+checked; ``[/]``, "in progress" in Obsidian, is an unchecked box labelled so (the theme draws
+it half filled), since a checked box would say that the task is done. The status is also
+stored as ``meta["task"]`` on the ``list_item_open`` token.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+
+# Statuses that are not done: an unchecked box, with what the status means as its label.
+_NOT_DONE = {" ": "", "/": "in progress"}
 
 
 def tasks_plugin(md: MarkdownIt) -> None:
@@ -69,9 +74,13 @@ def _tasks_rule(state: StateCore) -> None:
         if not first.content:
             inline.children.pop(0)
         checkbox = Token("html_inline", "", 0)
-        checked = "" if status == " " else " checked"
+        label = _NOT_DONE.get(status)
+        if label is None:
+            state_attrs = " checked"
+        else:
+            state_attrs = f' aria-label="{label}" title="{label}"' if label else ""
         checkbox.content = (
             f'<input type="checkbox" class="task-list-item-checkbox" '
-            f'data-task="{escapeHtml(data_task)}" disabled{checked}> '
+            f'data-task="{escapeHtml(data_task)}" disabled{state_attrs}> '
         )
         inline.children.insert(0, checkbox)

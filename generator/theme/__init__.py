@@ -117,7 +117,9 @@ def code_highlight_css() -> str:
 # note with. Obsidian shows them as a paragraph of hard-broken lines; the site shows a key list.
 _FIRST_PARAGRAPH = re.compile(r"\A(\s*)<p>(.*?)</p>", re.DOTALL)
 _LABEL_LINE = re.compile(r"([A-Z][A-Za-z ]{0,15}):\s+(\S.*)", re.DOTALL)
-_BREAK = re.compile(r"<br\s*/?>\s*")
+# A line ends at a <br>, or, in a vault with strict line breaks (Obsidian's "strictLineBreaks"),
+# at a plain newline, which the renderer keeps inside the paragraph.
+_BREAK = re.compile(r"<br\s*/?>\s*|\n")
 
 
 def _header_paragraph(body: str) -> tuple[re.Match[str], list[re.Match[str]]] | None:

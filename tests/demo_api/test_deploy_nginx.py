@@ -200,6 +200,29 @@ def test_nginx_hsts_is_sent_over_https_only(stack: Topology) -> None:
         assert "strict-transport-security" not in response.headers, response.url
 
 
+# ---- the app's own pages ---------------------------------------------------------------
+
+
+@pytest.mark.deploy
+@pytest.mark.nginx
+def test_nginx_serves_the_app_home_page_at_api_with_its_stylesheet(stack: Topology) -> None:
+    # The course takes /, so the app's Jinja home page and its /static/ files need their
+    # own addresses, or the lessons on templates and static files show nothing in production.
+    with httpx.Client(base_url=stack.base_url, timeout=10) as client:
+        course = client.get("/")
+        home = client.get("/api/")
+        href = re.search(r'<link rel="stylesheet" href="([^"]+)"', home.text)
+        assert href, home.text
+        stylesheet = client.get(httpx.URL(href.group(1)).path)
+    assert course.status_code == 200 and "Weather course" in course.text
+    assert home.status_code == 200, home.text
+    assert home.headers["content-type"].startswith("text/html")
+    assert "Weather demo API" in home.text
+    assert stylesheet.status_code == 200, stylesheet.url
+    assert stylesheet.headers["content-type"].startswith("text/css")
+    assert stylesheet.request.url.path == "/static/site.css"
+
+
 # ---- redirects -------------------------------------------------------------------------
 
 

@@ -358,12 +358,24 @@ def test_outline_lesson_names_are_unique_notes() -> None:
 
 
 @pytest.mark.parametrize("note", lessons(), ids=lambda note: note.path.stem)
-def test_lesson_in_seed_style_has_header_lines_and_learning_goals(note: Note) -> None:
-    head = note.body.lstrip().split("\n\n", 1)[0]
-    for label in ("Links:", "Ref:", "Tags:", "Rel:"):
-        assert re.search(rf"^{label} ", head, re.M), f"{note.rel}: no {label} line"
+def test_lesson_opens_with_its_title_and_learning_goals_and_ends_with_related_notes(
+    note: Note,
+) -> None:
+    # The seed's Links:/Ref:/Tags:/Rel: lines filled a phone's first screen: the lesson opens
+    # with its title, and the related concepts and references close it.
+    assert note.body.lstrip().startswith("# "), f"{note.rel}: does not open with its title"
+    assert not re.search(r"^(Links|Ref|Tags|Rel): ", note.body, re.M), note.rel
     assert re.search(r"^## What you will learn$", note.body, re.M), note.rel
     assert note.frontmatter.get("title"), note.rel
+    footer = note.body.rpartition("\n## Related\n")[2]
+    assert footer != note.body and _WIKILINK.search(footer), f"{note.rel}: no related notes"
+    assert "\n## " not in footer, f"{note.rel}: ## Related is not the last section"
+
+
+def test_obsidian_config_has_strict_line_breaks_like_a_published_page() -> None:
+    # The notes are hard-wrapped: with Obsidian's default, each newline was a line break.
+    app = json.loads((NOTES / ".obsidian" / "app.json").read_text(encoding="utf-8"))
+    assert app["strictLineBreaks"] is True
 
 
 # ---- topics -------------------------------------------------------------------------------

@@ -36,3 +36,12 @@ def test_without_header_lines_leaves_search_only_the_prose() -> None:
     text = HTMLParser(without_header_lines(HEADER)).text()
     assert "Links:" not in text and "Tags:" not in text
     assert text.strip().startswith("Data validation")
+
+
+def test_header_lines_with_strict_line_breaks_still_become_a_definition_list() -> None:
+    # With strictLineBreaks the lines are joined by plain newlines, not <br>.
+    strict = HEADER.replace("<br />\n", "\n")
+    html = HTMLParser(str(header_lines(strict)))
+    assert [dt.text() for dt in html.css("dl.note-links dt")] == ["Links", "Ref", "Tags"]
+    prose = "<p>Note: this is a sentence\nthat was wrapped by hand.</p>\n"
+    assert str(header_lines(prose)) == prose

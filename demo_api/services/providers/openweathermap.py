@@ -75,6 +75,7 @@ class OpenWeatherMapProvider:
         self._url = url
         self._timeout_seconds = timeout_seconds
 
+    # ANCHOR: current_weather
     async def current_weather(self, location: Location, units: Units) -> WeatherReport:
         query = ",".join(part for part in (location.city, location.state, location.country) if part)
         params = {"q": query, "units": units.value, "appid": self._api_key}
@@ -100,6 +101,8 @@ class OpenWeatherMapProvider:
             raise UpstreamError("Could not reach the weather provider") from None
         return self._parse(response, location, units)
 
+    # ANCHOR_END: current_weather
+    # ANCHOR: parse
     def _parse(self, response: httpx.Response, location: Location, units: Units) -> WeatherReport:
         status = response.status_code
         if status == 401:
@@ -134,6 +137,8 @@ class OpenWeatherMapProvider:
             observed_at=datetime.fromtimestamp(body.dt, UTC),
             source=self.name,
         )
+
+    # ANCHOR_END: parse
 
 
 def _reported_location(body: _CurrentWeather, asked: Location) -> Location:

@@ -41,3 +41,18 @@ def test_home_page_stylesheet_is_served(client: TestClient) -> None:
     response = client.get(href)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/css")
+
+
+def test_home_page_is_left_out_of_the_api_schema(client: TestClient) -> None:
+    # An HTML page is not part of the API: /docs lists only what a client can call.
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "/" not in paths
+    assert "/api/health" in paths
+
+
+def test_home_page_curl_example_posts_to_the_address_the_page_was_asked_at(
+    client: TestClient,
+) -> None:
+    # Behind nginx the page is at https://<site>/api/, not on 127.0.0.1:8000.
+    page = client.get("/", headers={"Host": "weather.example.com"}).text
+    assert "curl -X POST http://weather.example.com/api/reports" in page

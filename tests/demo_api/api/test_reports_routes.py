@@ -272,6 +272,48 @@ def test_replace_report_invalid_body_is_422(client: TestClient) -> None:
     assert response.json()["detail"][0]["loc"] == ["body", "location"]
 
 
+def test_update_report_changes_only_the_fields_sent(client: TestClient) -> None:
+    created = post(client, PORTLAND)
+    response = client.patch(f"/api/reports/{created['id']}", json={"description": " clearing "})
+    assert response.status_code == 200
+    updated = response.json()
+    assert updated == {**created, "description": "clearing"}
+    assert client.get(f"/api/reports/{created['id']}").json() == updated
+
+
+def test_update_report_location_alone_keeps_the_description(client: TestClient) -> None:
+    created = post(client, PORTLAND)
+    body = {"location": {"city": "London", "country": "GB"}}
+    updated = client.patch(f"/api/reports/{created['id']}", json=body).json()
+    assert updated["location"] == {"city": "London", "state": None, "country": "GB"}
+    assert updated["description"] == "misty"
+
+
+def test_update_report_empty_body_changes_nothing(client: TestClient) -> None:
+    created = post(client, PORTLAND)
+    response = client.patch(f"/api/reports/{created['id']}", json={})
+    assert response.status_code == 200
+    assert response.json() == created
+
+
+def test_update_report_null_field_is_422_saying_to_leave_it_out(client: TestClient) -> None:
+    created = post(client, PORTLAND)
+    response = client.patch(f"/api/reports/{created['id']}", json={"description": None})
+    assert response.status_code == 422
+    assert "description cannot be null" in response.json()["detail"][0]["msg"]
+    assert client.get(f"/api/reports/{created['id']}").json() == created
+
+
+def test_update_report_invalid_field_is_422_and_unknown_id_404(client: TestClient) -> None:
+    created = post(client, PORTLAND)
+    bad = client.patch(f"/api/reports/{created['id']}", json={"description": ""})
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"] == ["body", "description"]
+    missing = client.patch("/api/reports/42", json={"description": "fog"})
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "Report 42 was not found"}
+
+
 def test_delete_report_is_204_and_then_gone(client: TestClient) -> None:
     created = post(client, PORTLAND)
     response = client.delete(f"/api/reports/{created['id']}")

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 import pytest
+from fastapi import Depends, FastAPI
+from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from demo_api.models import Location
@@ -38,3 +41,18 @@ def test_location_accepts_real_place_names(city: str) -> None:
 def test_location_rejects_bad_cities(city: str, message: str) -> None:
     with pytest.raises(ValidationError, match=re.escape(message)):
         Location(city=city)
+
+
+def test_location_as_a_bare_depends_answers_a_bad_state_with_500() -> None:
+    # What "Location as a dependency" warns about: FastAPI validates the query parameters it
+    # reads, but the model's own validator runs inside the dependency call, where a
+    # ValidationError is a server error. The demo builds Location by hand to answer 400.
+    app = FastAPI()
+
+    @app.get("/weather/{city}")
+    def weather(loc: Annotated[Location, Depends()]) -> str:
+        return str(loc)
+
+    client = TestClient(app, raise_server_exceptions=False)
+    assert client.get("/weather/Portland?state=OR").json() == "Portland, OR, US"
+    assert client.get("/weather/Portland?state=Oregon").status_code == 500
