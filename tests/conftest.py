@@ -64,6 +64,19 @@ def chromium_path() -> str:
     return require_binary("chromium", "/usr/bin/chromium")
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One Debian chromium for the browser tests of a module (Playwright drives it)."""
+    chromium = require_binary("chromium", "/usr/bin/chromium")
+    from e2e.test_tryit_browser import CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
 @pytest.fixture
 def nginx_path() -> str:
     return require_binary("nginx", "/usr/sbin/nginx")

@@ -6,18 +6,16 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("playwright")
-from playwright.sync_api import Browser, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, expect  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import require_binary  # noqa: E402
-from e2e.test_tryit_browser import CHROMIUM_ARGS, HOME, free_port, wait_until_up  # noqa: E402
+from e2e.test_tryit_browser import HOME, free_port, wait_until_up  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -29,15 +27,6 @@ LESSON = """\
 GET /api/calculate?x=2&y=3
 ```
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    chromium = require_binary("chromium", "/usr/bin/chromium")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def test_dev_on_other_ports_try_it_reaches_the_api_it_started(

@@ -3,7 +3,6 @@ note, lessons coloured by chapter and by the reader's progress."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,12 +10,11 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("playwright")
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Locator, Page, expect  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import require_binary, static_server  # noqa: E402
-from e2e.test_tryit_browser import CHROMIUM_ARGS  # noqa: E402
+from e2e.browsing import served_site  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -35,28 +33,9 @@ VAULT = {
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    base = tmp_path_factory.mktemp("graph")
-    vault = base / "vault"
-    for rel, text in VAULT.items():
-        (vault / rel).parent.mkdir(parents=True, exist_ok=True)
-        (vault / rel).write_text(text, encoding="utf-8")
-    build = subprocess.run(
-        [sys.executable, "-m", "generator", "build", str(vault), "-o", str(base / "site"),
-         "--no-cache"],
-        cwd=base, capture_output=True, text=True,
-    )
-    assert build.returncode == 0, build.stderr
-    with static_server(base / "site") as url:
+    files = {f"vault/{rel}": text for rel, text in VAULT.items()}
+    with served_site(tmp_path_factory.mktemp("graph"), files) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    chromium = require_binary("chromium", "/usr/bin/chromium")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

@@ -12,12 +12,11 @@ from urllib.parse import urlsplit
 import pytest
 
 pytest.importorskip("playwright")
-from playwright.sync_api import Browser, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import require_binary, static_server  # noqa: E402
-from e2e.test_tryit_browser import CHROMIUM_ARGS  # noqa: E402
+from conftest import static_server  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -33,15 +32,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
     assert (out / "index.html").is_file(), build.stderr
     with static_server(out) as url:
         yield url, out
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    chromium = require_binary("chromium", "/usr/bin/chromium")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def test_every_course_page_loads_only_from_loopback_with_no_script_error(

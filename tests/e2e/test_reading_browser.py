@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,12 +10,11 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("playwright")
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import require_binary, static_server  # noqa: E402
-from e2e.test_tryit_browser import CHROMIUM_ARGS  # noqa: E402
+from e2e.browsing import served_site  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -92,31 +90,10 @@ def calculate(x: int, y: int = 10) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    base = tmp_path_factory.mktemp("reading")
-    (base / "app").mkdir()
-    (base / "app" / "main.py").write_text(APP, encoding="utf-8")
-    vault = base / "vault"
-    vault.mkdir()
-    (vault / "index.md").write_text(HOME, encoding="utf-8")
-    (vault / "Code.md").write_text(CODE, encoding="utf-8")
-    (vault / "Diagram.md").write_text(DIAGRAM, encoding="utf-8")
-    build = subprocess.run(
-        [sys.executable, "-m", "generator", "build", str(vault), "-o", str(base / "site"),
-         "--no-cache"],
-        cwd=base, capture_output=True, text=True,
-    )
-    assert build.returncode == 0, build.stderr
-    with static_server(base / "site") as url:
+    files = {"app/main.py": APP, "vault/index.md": HOME, "vault/Code.md": CODE,
+             "vault/Diagram.md": DIAGRAM}
+    with served_site(tmp_path_factory.mktemp("reading"), files) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    chromium = require_binary("chromium", "/usr/bin/chromium")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture
