@@ -1,0 +1,1 @@
+"""The one engine behind coursegen build, check and dev (see :mod:`generator.engine.core`)."""
