@@ -1,38 +1,54 @@
-# The entry points people type. Every target installs first (a no-op when nothing changed).
+# The entry points people type. Every target installs first (a no-op when nothing changed):
+# running the course needs only the runtime dependencies; testing and linting add the `test`
+# extra (pytest, playwright, ruff, mypy, ...), which is most of the download.
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-stamp
+# One stamp per install: the test stamp also stands for the runtime one (the test extra
+# installs the runtime dependencies too), so `make test` after `make run` adds the extra.
+RUN_STAMP  := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 VAULT  ?= notes
 OUT    ?= site
 # Where `make run` / `make dev` serve the course and the demo API (`make run PORT=8091 API_PORT=8001`).
 PORT     ?= 8080
 API_PORT ?= 8000
 
-.PHONY: install run test site api dev check lint bench clean
+.PHONY: install install-run run test site api dev check lint bench clean
 
-install: $(STAMP)
+# Everything, for working on coursegen itself (what `make test` and `make lint` need).
+install: $(TEST_STAMP)
 
-$(STAMP): pyproject.toml
-	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
-	touch $(STAMP)
+install-run: $(RUN_STAMP)
 
-run: install
-	$(MAKE) --no-print-directory dev
+$(RUN_STAMP): pyproject.toml
+	@test -x $(PY) || { echo "Creating the virtual environment in $(VENV)/"; python3 -m venv $(VENV); }
+	@echo "Installing what running the course needs into $(VENV)/ (pip is quiet; this takes a while the first time)..."
+	$(PIP) -e .
+	@touch $(RUN_STAMP)
+
+$(TEST_STAMP): pyproject.toml
+	@test -x $(PY) || { echo "Creating the virtual environment in $(VENV)/"; python3 -m venv $(VENV); }
+	@echo "Installing coursegen and its test tools (pytest, playwright, ruff, mypy) into $(VENV)/ (pip is quiet; this takes a while the first time)..."
+	$(PIP) -e '.[test]'
+	@touch $(RUN_STAMP) $(TEST_STAMP)
+
+# The same as `make dev`: what a newcomer types first.
+run: dev
 
 test: install
 	$(PY) -m pytest
 
-site: install
+site: install-run
 	$(VENV)/bin/coursegen build $(VAULT) -o $(OUT)
 
-api: install
+api: install-run
 	$(VENV)/bin/uvicorn demo_api.main:app --host 127.0.0.1 --port $(API_PORT)
 
-dev: install
+dev: install-run
 	$(VENV)/bin/coursegen dev $(VAULT) -o $(OUT) --port $(PORT) --api-port $(API_PORT)
 
-check: install
+check: install-run
 	$(VENV)/bin/coursegen check $(VAULT)
 
 lint: install

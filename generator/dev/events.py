@@ -5,50 +5,19 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Diagnostic
 
 EVENTS_PATH = "/__coursegen/events"
 
-# Injected before </body> of every HTML response (never into the files on disk). It reloads
-# the page when its own file changed, keeps the scroll position, and shows build errors and
-# the open page's diagnostics in an overlay that goes away when they are fixed.
-LIVE_RELOAD_SCRIPT = """<script data-coursegen-live>(() => {
-  const key = "coursegen-scroll:" + location.pathname;
-  const saved = sessionStorage.getItem(key);
-  if (saved !== null) {
-    sessionStorage.removeItem(key);
-    addEventListener("load", () => scrollTo(0, +saved));
-  }
-  let file = decodeURIComponent(location.pathname).replace(/^\\//, "");
-  if (file === "" || file.endsWith("/")) file += "index.html";
-  const overlay = (problems) => {
-    let box = document.getElementById("coursegen-overlay");
-    if (!problems.length) { if (box) box.remove(); return; }
-    if (!box) {
-      box = document.createElement("div"); box.id = "coursegen-overlay";
-      box.style.cssText = "position:fixed;right:1rem;bottom:1rem;max-width:40rem;" +
-        "max-height:50vh;overflow:auto;z-index:99999;background:#1e1e1e;color:#f5f5f5;" +
-        "font:13px/1.4 monospace;padding:.75rem 1rem;border-left:4px solid #e5484d;" +
-        "border-radius:6px;box-shadow:0 4px 16px rgba(0,0,0,.4);white-space:pre-wrap";
-      document.body.appendChild(box);
-    }
-    box.textContent = problems.join("\\n");
-  };
-  const source = new EventSource("/__coursegen/events");
-  source.addEventListener("state", (event) => {
-    const state = JSON.parse(event.data);
-    const problems = state.error
-      ? ["Build failed (still showing the last good site):", state.error] : [];
-    overlay(problems.concat(state.pages[file] || []));
-    if (state.reload && state.changed.includes(file)) {
-      sessionStorage.setItem(key, String(scrollY));
-      source.close();
-      location.reload();
-    }
-  });
-})();</script>"""
+# Injected before </body> of every HTML response (never into the files on disk): reloads the
+# page when its file changed and shows the vault's problems (generator/theme/dev/).
+LIVE_RELOAD_JS = Path(__file__).resolve().parents[1] / "theme" / "dev" / "live-reload.js"
+LIVE_RELOAD_SCRIPT = (
+    "<script data-coursegen-live>" + LIVE_RELOAD_JS.read_text(encoding="utf-8") + "</script>"
+)
 
 
 @dataclass
@@ -59,6 +28,7 @@ class LiveState:
     changed: list[str] = field(default_factory=list)  # output paths written by the last rebuild
     pages: dict[str, list[str]] = field(default_factory=dict)  # output path -> diagnostics
     error: str | None = None
+    problems: list[str] = field(default_factory=list)  # every error and warning of the vault
 
     def payload(self, *, reload: bool) -> str:
         data: dict[str, Any] = {
@@ -66,6 +36,7 @@ class LiveState:
             "changed": self.changed if reload else [],
             "pages": self.pages,
             "error": self.error,
+            "problems": self.problems,
             "reload": reload,
         }
         return json.dumps(data, ensure_ascii=False)
@@ -74,7 +45,9 @@ class LiveState:
 class EventHub:
     """Holds the latest :class:`LiveState`; SSE handlers wait on it for the next version."""
 
-    def __init__(self) -> None:
+    def __init__(self, prefix: str = "") -> None:
+        # Put before every vault path, so the overlay names files as `coursegen check` does.
+        self.prefix = prefix
         self.state = LiveState()
         self._changed = threading.Condition()
         self.closed = False
@@ -88,12 +61,21 @@ class EventHub:
     ) -> None:
         """A rebuild finished: ``outputs`` maps vault paths to their page's output path."""
         pages: dict[str, list[str]] = {}
+        problems: list[str] = []
         for item in diagnostics:
+            # Info (an attachment no page shows) needs no fixing: `check` lists it, the
+            # overlay, on every page, would never go away.
+            if item.severity == "info":
+                continue
+            line = item.format(self.prefix)
+            problems.append(line)
             page = outputs.get(item.file)
             if page is not None:
-                pages.setdefault(page, []).append(item.format())
+                pages.setdefault(page, []).append(line)
         with self._changed:
-            self.state = LiveState(self.state.version + 1, list(changed), pages, error)
+            self.state = LiveState(
+                self.state.version + 1, list(changed), pages, error, problems
+            )
             self._changed.notify_all()
 
     def wait(self, after: int, timeout: float) -> LiveState | None:

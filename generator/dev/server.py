@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import signal
 import socket
@@ -23,6 +24,7 @@ from generator.dev.session import LiveSite, Rebuild
 from generator.dev.watch import DEBOUNCE_MS, STEP_MS, Batch, ChangeSet, run_watch_loop
 from generator.dev.watch import watch_changes as real_changes
 from generator.options import BuildOptions, written_folders
+from generator.render import obsidian_url
 from generator.urls import output_path
 
 KEEPALIVE_SECONDS = 15.0
@@ -49,6 +51,9 @@ class DevServer(ThreadingHTTPServer):
         self.hub = hub
         self.max_streams = max_streams
         self.streams = threading.BoundedSemaphore(max_streams)
+        # Output path of each note's page -> its obsidian:// address: added to the page as it
+        # is served, since a student reading the published site has no vault to open.
+        self.note_links: dict[str, str] = {}
         super().__init__(("127.0.0.1", port), DevRequestHandler)
 
 
@@ -129,6 +134,10 @@ class DevRequestHandler(SimpleHTTPRequestHandler):
                 target, data = root / "404.txt", b"Not found (the site is still being built)."
         kind = self.guess_type(str(target))
         if kind == "text/html":
+            if status is HTTPStatus.OK:
+                link = self.server.note_links.get(target.relative_to(root).as_posix())
+                if link is not None:
+                    data = inject_obsidian_link(data, link)
             data = inject_live_reload(data)
             kind = "text/html; charset=utf-8"
         self.send_response(status)
@@ -192,13 +201,25 @@ def inject_live_reload(html: bytes) -> bytes:
     return html[:at] + script + html[at:]
 
 
+def inject_obsidian_link(html_page: bytes, url: str) -> bytes:
+    """Add "Open in Obsidian" to the page's footer (at the end of ``</footer>``)."""
+    link = (f'<p><a class="obsidian-link" href="{html.escape(url)}">Open in Obsidian</a></p>\n'
+            .encode())
+    at = html_page.rfind(b"</footer>")
+    if at == -1:
+        return html_page
+    return html_page[:at] + link + html_page[at:]
+
+
 class DevSession:
     """The dev loop's moving parts, started and stopped together."""
 
     def __init__(self, vault: Path, out: Path, port: int, api_port: int | None) -> None:
         self.vault = vault
         self.out = out
-        self.hub = EventHub()
+        # Diagnostics name files as `coursegen check <vault>` prints them.
+        self.prefix = "" if str(vault) in ("", ".") else f"{vault.as_posix().rstrip('/')}/"
+        self.hub = EventHub(self.prefix)
         # Pages call the API this session starts, whatever port it is on; with --no-api the
         # home note's api_base (or the default) stands.
         api_base = f"http://127.0.0.1:{api_port}" if api_port is not None else None
@@ -219,6 +240,7 @@ class DevSession:
             ) from None
         if self.api is not None:
             ensure_port_free(self.api.port, "--api-port", make_variable="API_PORT")
+        log(f"Building the course from {self.vault} ...")
         result = self.builder.full_build()
         log(f"Built {sum(1 for f in self.builder.files if f.endswith('.html'))} pages in "
             f"{result.seconds:.2f} s: {len(result.diagnostics)} diagnostics")
@@ -242,11 +264,12 @@ class DevSession:
             problem = f"{type(exc).__name__}: {exc}"
             log(f"rebuild failed, still serving the last good site: {problem}")
             traceback.print_exc(file=sys.stderr)
+            self._set_note_links()
             self.hub.publish([], self.builder.diagnostics, self._outputs(), error=problem)
             return None
         log(result.summary())
         for item in result.new_diagnostics:
-            log("  " + item.format())
+            log("  " + item.format(self.prefix))
         self._publish(result)
         return result
 
@@ -267,7 +290,17 @@ class DevSession:
         self.builder.close()
 
     def _publish(self, result: Rebuild) -> None:
+        self._set_note_links()
         self.hub.publish(result.written, result.diagnostics, self._outputs())
+
+    def _set_note_links(self) -> None:
+        resolved = self.builder.resolved
+        if self.server is None or resolved is None:
+            return
+        name = resolved.config.vault_name
+        self.server.note_links = {
+            output_path(note): obsidian_url(name, path) for path, note in resolved.notes.items()
+        }
 
     def _outputs(self) -> dict[str, str]:
         resolved = self.builder.resolved

@@ -141,6 +141,31 @@ def test_server_bad_note_keeps_serving_with_diagnostic(session: DevSession) -> N
     assert status == 200
 
 
+def test_server_note_page_gets_open_in_obsidian_link_the_built_file_has_none(
+    session: DevSession,
+) -> None:
+    assert b"obsidian://" not in (session.out / "lesson" / "index.html").read_bytes()
+    _status, _kind, body = fetch(f"http://127.0.0.1:{session.port}/lesson/")
+    link = b'<a class="obsidian-link" href="obsidian://open?vault=vault1&amp;file=Lesson">'
+    assert link in body
+    _status, _kind, missing = fetch(f"http://127.0.0.1:{session.port}/no/such/page/")
+    assert b"obsidian://" not in missing
+
+
+def test_hub_lists_every_problem_with_the_vault_prefix_as_check_does(
+    session: DevSession,
+) -> None:
+    note = session.vault / "Lesson.md"
+    note.write_text("# Lesson\n\nSee [[Nowhere]].\n", encoding="utf-8")
+    session.watch([{(Change.modified, str(note))}])
+    state = session.hub.state
+    prefix = session.vault.as_posix() + "/Lesson.md:3: "
+    assert any(line.startswith(prefix) for line in state.problems)
+    assert state.pages["lesson/index.html"] == [
+        line for line in state.problems if line.startswith(prefix)
+    ]
+
+
 def test_run_dev_port_taken_exits_1_with_message(
     make_vault: VaultFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
