@@ -233,7 +233,6 @@ class _Site:
             ],
             prev=self.note_link(prev_lesson.path, url) if prev_lesson else None,
             next=self.note_link(next_lesson.path, url) if next_lesson else None,
-            obsidian=obsidian_url(self.config.vault_name, note.path),
             exercises=self.all_exercises if is_home else note.exercises,
             slug=note.slug,
             searchable=True,
