@@ -102,7 +102,10 @@ class PageStore:
     ) -> set[str]:
         notes = vault.notes
         if everything:
-            self.note_keys = {}  # filled again as pages are compared
+            # Every page is rendered; its inputs are kept all the same, or the next change
+            # that compares pages (a rename, a build from the saved state) would find none
+            # and render every page again.
+            self.note_keys = {p: page_inputs(vault, course, n) for p, n in notes.items()}
             return set(notes)
         if change.full or change.tags:
             candidates = set(notes)

@@ -144,7 +144,7 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser: object, servers: Servers) -> Iterator[object]:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, expect
 
     assert isinstance(browser, Browser)
     context = browser.new_context(viewport={"width": 1100, "height": 900})
@@ -152,6 +152,9 @@ def page(browser: object, servers: Servers) -> Iterator[object]:
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(servers.site + "/lesson/")
+    # The panels are ready once tryit.js has turned them into editors: on a busy machine that
+    # comes after the page's load event, and a key pressed before it does nothing.
+    expect(page.locator("section.tryit").first.get_by_role("button", name="Send")).to_be_visible()
     yield page
     context.close()
     assert errors == []
