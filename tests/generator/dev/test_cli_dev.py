@@ -65,11 +65,18 @@ def test_coursegen_dev_edit_served_then_sigint_exits_0(
 
 
 def site_files(out: Path) -> dict[str, bytes]:
-    return {
-        rel: path.read_bytes()
-        for path in sorted(out.rglob("*"))
-        if path.is_file() and not (rel := path.relative_to(out).as_posix()).startswith(".")
-    }
+    """Every file of the site; while the dev loop replaces a file, what is there a moment later
+    (it writes beside a file and then renames it over)."""
+    for _ in range(50):
+        try:
+            return {
+                rel: path.read_bytes()
+                for path in sorted(out.rglob("*"))
+                if path.is_file() and not (rel := path.relative_to(out).as_posix()).startswith(".")
+            }
+        except FileNotFoundError:
+            time.sleep(0.1)
+    raise AssertionError(f"{out} kept changing while it was read")
 
 
 def test_coursegen_dev_after_a_series_of_saves_equals_a_cold_build(
