@@ -215,15 +215,6 @@
     if (extra) query += (query ? "&" : "?") + extra;
     return base + encodePath(path) + query;
   }
-  function shellQuote(text) { return "'" + String(text).replace(/'/g, "'\\''") + "'"; }
-  function curlCommand(base, req) {
-    var parts = ["curl"];
-    if (req.method !== "GET") parts.push("-X", req.method);
-    parts.push(shellQuote(requestUrl(shownBase(base), req)));
-    req.headers.forEach(function (h) { if (h[0]) parts.push("-H", shellQuote(h[0] + ": " + h[1])); });
-    if (req.body && !NO_BODY[req.method]) parts.push("--data", shellQuote(req.body));
-    return parts.join(" ");
-  }
   function requestText(req) {
     var lines = [req.method + " " + req.path + queryString(req.query)];
     req.headers.forEach(function (h) { lines.push(h[0] + ": " + h[1]); });
@@ -460,8 +451,8 @@
     var send = el("button", { type: "submit", className: "tryit-send", text: isExercise ? "Check" : "Send" });
     send.appendChild(el("kbd", { className: "tryit-shortcut", "aria-hidden": "true", text: /Mac|iPhone|iPad/.test(navigator.platform) ? "⌘↵" : "Ctrl+↵" }));
     var resetButton = el("button", { type: "button", className: "tryit-reset", text: "Reset" });
-    var copyButton = el("button", { type: "button", className: "tryit-copy", text: "Copy as curl" });
-    var buttons = el("div", { className: "tryit-buttons" }, [send, resetButton, copyButton]);
+    var buttons = el("div", { className: "tryit-buttons" }, [send, resetButton]);
+    var code = codeBox();
 
     var note = el("p", { className: "tryit-note", role: "status", "aria-live": "polite" });
     var result = el("div", { className: "tryit-response", "aria-live": "polite", "aria-atomic": "false" });
@@ -472,6 +463,7 @@
     panel.appendChild(headers.node);
     panel.appendChild(bodyField);
     panel.appendChild(buttons);
+    if (code) panel.appendChild(code.node);
     panel.appendChild(note);
 
     var verdict = null, hintBox = null, solutionBox = null, failures = 0;
@@ -545,6 +537,7 @@
       body.rows = Math.max(3, Math.min(16, body.value.split("\n").length + 1));
       checkJson();
       showBody();
+      if (code) code.update();
     }
     function current() {
       return { method: method.value, path: path.value, query: query.get(), headers: headers.get(), body: body.value };
@@ -578,14 +571,73 @@
       note.textContent = "Back to the lesson's request.";
       if (verdict) { verdict.textContent = ""; verdict.className = "exercise-verdict"; }
     });
-    copyButton.addEventListener("click", function () {
-      var command = curlCommand(isStudent ? studentBase() : apiBase(), current());
-      copyText(command).then(function () {
-        note.textContent = "Copied: " + command;
-      }, function () {
-        note.textContent = "Copy this command: " + command;
+    /* The code follows every edit: typing, a row added or removed, Reset, another API address. */
+    function refreshCode() { if (code) code.update(); }
+    panel.addEventListener("input", refreshCode);
+    panel.addEventListener("change", refreshCode);
+    panel.addEventListener("click", refreshCode);
+    document.addEventListener("coursegen:api-base", refreshCode);
+
+    /* Tabs of code that sends the current request (tryit-code.js writes it). */
+    function codeBox() {
+      var writers = window.coursegenTryitCode;
+      if (!writers) return null;
+      var chosen = writers.languages[0];
+      var box = el("details", { className: "tryit-code" }, [
+        el("summary", { text: "Code for this request" })
+      ]);
+      var tabs = el("div", { className: "tryit-code-tabs", role: "tablist", "aria-label": "Language" });
+      var shownId = uid("code");
+      var pre = el("pre", { id: shownId, className: "tryit-code-text", role: "tabpanel", tabindex: "0" });
+      var copy = el("button", { type: "button", className: "tryit-code-copy" });
+      var copied = el("span", { className: "tryit-code-copied", role: "status", "aria-live": "polite" });
+      var buttonsByLanguage = writers.languages.map(function (language) {
+        var tab = el("button", { type: "button", role: "tab", className: "tryit-code-tab",
+          "aria-controls": shownId, "data-language": language.id, text: language.label });
+        tab.addEventListener("click", function () { chosen = language; update(); });
+        tabs.appendChild(tab);
+        return tab;
       });
-    });
+      function text() {
+        var req = current();
+        var base = shownBase(isStudent ? studentBase() : apiBase());
+        return chosen.make({ method: req.method, url: requestUrl(base, req), headers: req.headers,
+          body: req.body, json: isJsonRequest(req) });
+      }
+      function update() {
+        buttonsByLanguage.forEach(function (tab, index) {
+          var on = writers.languages[index] === chosen;
+          tab.setAttribute("aria-selected", on ? "true" : "false");
+          tab.tabIndex = on ? 0 : -1;
+        });
+        var shown = text();
+        if (pre.textContent !== shown) { pre.textContent = shown; copied.textContent = ""; }
+        copy.textContent = "Copy";
+        copy.setAttribute("aria-label", "Copy the " + chosen.label + " code");
+      }
+      // arrows move between tabs, as in any tab list
+      tabs.addEventListener("keydown", function (event) {
+        var step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+        if (!step) return;
+        event.preventDefault();
+        var index = (writers.languages.indexOf(chosen) + step + writers.languages.length) % writers.languages.length;
+        chosen = writers.languages[index];
+        update();
+        buttonsByLanguage[index].focus();
+      });
+      copy.addEventListener("click", function () {
+        var shown = text();
+        copyText(shown).then(function () {
+          copied.textContent = "Copied the " + chosen.label + " code.";
+        }, function () {
+          copied.textContent = "Select the code and copy it with Ctrl+C.";
+        });
+      });
+      box.appendChild(tabs);
+      box.appendChild(pre);
+      box.appendChild(el("div", { className: "tryit-code-actions" }, [copy, copied]));
+      return { node: box, update: update };
+    }
 
     var busy = false;
     function run() {
