@@ -717,29 +717,20 @@
 
     function showResponse(response, text, elapsed, req) {
       result.textContent = "";
-      var code = response.status;
-      var reason = response.statusText || REASONS[code] || "";
-      var family = Math.floor(code / 100);
-      var statusLine = el("p", { className: "tryit-status-line" }, [
-        el("span", { className: "tryit-status tryit-status-" + family + "xx", text: code + (reason ? " " + reason : "") }),
-        el("span", { className: "tryit-time", text: Math.round(elapsed) + " ms" })
-      ]);
-      result.appendChild(statusLine);
-      var headerLines = [];
-      response.headers.forEach(function (value, name) { headerLines.push(name + ": " + value); });
-      var details = el("details", { className: "tryit-headers" }, [
-        el("summary", { text: "Headers (" + headerLines.length + ")" }),
-        el("pre", {}, [el("code", { text: headerLines.join("\n") })])
-      ]);
-      result.appendChild(details);
       var parsed = MISSING;
-      var shown = text;
-      if (text) {
-        try { parsed = JSON.parse(text); shown = JSON.stringify(parsed, null, 2); } catch (e) { parsed = MISSING; }
+      var answer = window.coursegenTryitAnswer;
+      if (answer) {
+        var shown = answer.render(response, text, elapsed);
+        shown.nodes.forEach(function (node) { result.appendChild(node); });
+        if (shown.json !== undefined) parsed = shown.json;
+      } else {
+        // a theme without tryit-answer.js: the status and the body as text
+        if (text) { try { parsed = JSON.parse(text); } catch (e) { parsed = MISSING; } }
+        result.appendChild(el("p", { className: "tryit-status-line" }, [el("span", { className: "tryit-status",
+          text: response.status + " " + (response.statusText || REASONS[response.status] || "") })]));
+        result.appendChild(el("pre", { className: "tryit-body" }, [el("code", { text: text || "(empty body)" })]));
       }
-      result.appendChild(el("pre", { className: "tryit-body", tabindex: "0", "aria-label": "Response body" },
-        [el("code", { text: shown || "(empty body)" })]));
-      if (isExercise) judge(code, response.headers, parsed === MISSING ? text : parsed, req);
+      if (isExercise) judge(response.status, response.headers, parsed === MISSING ? text : parsed, req);
     }
 
     function judge(code, responseHeaders, parsedBody, req) {
