@@ -5,19 +5,16 @@ HTML answer as source and as a sandboxed preview."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from conftest import QuietHandler, static_server
-from test_tryit_browser import CHROMIUM_ARGS, HOME, free_port, wait_until_up
+from conftest import QuietHandler
+from test_tryit_browser import CHROMIUM_ARGS
+from tryit_site import Servers, course_with_api
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX_SITE = ROOT / "demo_api" / "server" / "nginx" / "weather.nginx"
@@ -46,44 +43,13 @@ class CspHandler(QuietHandler):
         super().end_headers()
 
 
-@dataclass
-class Servers:
-    site: str
-    api: str
-
-
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     from conftest import require_binary
 
     require_binary("chromium", "/usr/bin/chromium")
-    tmp = tmp_path_factory.mktemp("tryit-answer")
-    vault = tmp / "vault"
-    vault.mkdir()
-    (vault / "index.md").write_text(HOME, encoding="utf-8")
-    (vault / "Lesson.md").write_text(LESSON, encoding="utf-8")
-    api = f"http://127.0.0.1:{free_port()}"
-    out = tmp / "site"
-    build = subprocess.run(
-        [sys.executable, "-m", "generator", "build", str(vault), "-o", str(out),
-         "--api-base", api, "--no-cache"],
-        cwd=tmp, capture_output=True, text=True,
-    )
-    assert build.returncode == 0, build.stderr
-    with static_server(out, CspHandler) as site:
-        env = {**os.environ, "WEATHER_DATABASE_PATH": str(tmp / "api.sqlite3"),
-               "WEATHER_PROVIDER": "offline", "WEATHER_CORS_ORIGINS": site}
-        api_process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "demo_api.main:app", "--host", "127.0.0.1",
-             "--port", api.rsplit(":", 1)[1], "--log-level", "warning"],
-            cwd=ROOT, env=env,
-        )
-        try:
-            wait_until_up(api + "/api/health", api_process)
-            yield Servers(site, api)
-        finally:
-            api_process.terminate()
-            api_process.wait(timeout=10)
+    with course_with_api(tmp_path_factory.mktemp("tryit-answer"), LESSON, CspHandler) as running:
+        yield running
 
 
 @pytest.fixture

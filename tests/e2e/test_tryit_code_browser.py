@@ -3,21 +3,15 @@ clipboard, and the httpx (sync and async) and curl ones really send the request 
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from test_tryit_browser import (
-    CHROMIUM_ARGS,
-    HOME,
-    free_port,
-    wait_until_up,
-)
+from test_tryit_browser import CHROMIUM_ARGS
+from tryit_site import Servers, course_with_api
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
@@ -41,51 +35,13 @@ POST /api/reports
 """
 
 
-@dataclass
-class Servers:
-    site: str
-    api: str
-
-
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     from conftest import require_binary  # type: ignore[import-not-found]
 
     require_binary("chromium", "/usr/bin/chromium")
-    tmp = tmp_path_factory.mktemp("tryit-code")
-    vault = tmp / "vault"
-    vault.mkdir()
-    (vault / "index.md").write_text(HOME, encoding="utf-8")
-    (vault / "Lesson.md").write_text(LESSON, encoding="utf-8")
-    site_port, api_port = free_port(), free_port()
-    site, api = f"http://127.0.0.1:{site_port}", f"http://127.0.0.1:{api_port}"
-    out = tmp / "site"
-    build = subprocess.run(
-        [sys.executable, "-m", "generator", "build", str(vault), "-o", str(out),
-         "--api-base", api, "--no-cache"],
-        cwd=tmp, capture_output=True, text=True,
-    )
-    assert build.returncode == 0, build.stderr
-    env = {**os.environ, "WEATHER_DATABASE_PATH": str(tmp / "api.sqlite3"),
-           "WEATHER_PROVIDER": "offline", "WEATHER_CORS_ORIGINS": site}
-    api_process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "demo_api.main:app", "--host", "127.0.0.1",
-         "--port", str(api_port), "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )
-    site_process = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(site_port), "--bind", "127.0.0.1",
-         "--directory", str(out)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until_up(site + "/", site_process)
-        wait_until_up(api + "/api/health", api_process)
-        yield Servers(site, api)
-    finally:
-        for process in (api_process, site_process):
-            process.terminate()
-            process.wait(timeout=10)
+    with course_with_api(tmp_path_factory.mktemp("tryit-code"), LESSON) as running:
+        yield running
 
 
 @pytest.fixture

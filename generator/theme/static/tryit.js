@@ -460,6 +460,8 @@
     if (isStudent) panel.appendChild(studentAddress());
     panel.appendChild(line);
     panel.appendChild(query.node);
+    var schemaHelp = schemaBox();
+    if (schemaHelp) panel.appendChild(schemaHelp.node);
     panel.appendChild(headers.node);
     panel.appendChild(bodyField);
     panel.appendChild(buttons);
@@ -537,7 +539,7 @@
       body.rows = Math.max(3, Math.min(16, body.value.split("\n").length + 1));
       checkJson();
       showBody();
-      if (code) code.update();
+      refreshCode();
     }
     function current() {
       return { method: method.value, path: path.value, query: query.get(), headers: headers.get(), body: body.value };
@@ -572,11 +574,51 @@
       if (verdict) { verdict.textContent = ""; verdict.className = "exercise-verdict"; }
     });
     /* The code follows every edit: typing, a row added or removed, Reset, another API address. */
-    function refreshCode() { if (code) code.update(); }
+    function refreshCode() {
+      if (code) code.update();
+      if (schemaHelp) schemaHelp.update();
+    }
     panel.addEventListener("input", refreshCode);
     panel.addEventListener("change", refreshCode);
     panel.addEventListener("click", refreshCode);
     document.addEventListener("coursegen:api-base", refreshCode);
+
+    /* The schema's word on the lesson's endpoint (tryit-schema.js): each parameter beside the
+       fields, and what it refuses in the current request, flagged but still sendable. */
+    function schemaBox() {
+      var schema = window.coursegenTryitSchema;
+      var operation = data.operation;
+      if (!schema || !operation || !operation.parameters || !operation.parameters.length) return null;
+      var list = el("dl", { className: "tryit-params-list" });
+      operation.parameters.forEach(function (param) {
+        list.appendChild(el("dt", {}, [el("code", { text: param.name }), " ",
+          el("span", { className: "tryit-param-rules", text: schema.describe(param) })]));
+        if (param.description) list.appendChild(el("dd", { text: param.description }));
+      });
+      var warning = el("p", { className: "tryit-schema-warning", role: "status", "aria-live": "polite" });
+      var box = el("details", { className: "tryit-params", open: true }, [
+        el("summary", { text: "Parameters of " + operation.method + " " + operation.path }), list
+      ]);
+      var node = el("div", { className: "tryit-schema" }, [box, warning]);
+      function update() {
+        var found = schema.problems(operation, splitRequest(current()));
+        warning.textContent = found.length ? "The schema refuses this: " +
+          found.map(function (f) { return f.message; }).join("; ") +
+          ". The API will answer 422; send it anyway if that is what you want to see." : "";
+        var refused = {};
+        found.forEach(function (f) { refused[f.in + ":" + f.name] = true; });
+        query.node.querySelectorAll(".tryit-row").forEach(function (row) {
+          var value = row.querySelector(".tryit-value");
+          var name = row.querySelector(".tryit-key").value.trim();
+          if (refused["query:" + name]) value.setAttribute("aria-invalid", "true");
+          else value.removeAttribute("aria-invalid");
+        });
+        var pathRefused = found.some(function (f) { return f.in === "path"; });
+        if (pathRefused) path.setAttribute("data-schema-refused", "true");
+        else path.removeAttribute("data-schema-refused");
+      }
+      return { node: node, update: update };
+    }
 
     /* Tabs of code that sends the current request (tryit-code.js writes it). */
     function codeBox() {
