@@ -423,7 +423,7 @@
     };
   }
 
-  function buildPanel(block) {
+  function buildPanel(block, index) {
     var data;
     try { data = JSON.parse(block.getAttribute("data-tryit")); } catch (e) { return; }
     var original = data.request;
@@ -466,6 +466,14 @@
     panel.appendChild(bodyField);
     panel.appendChild(buttons);
     if (code) panel.appendChild(code.node);
+    /* per page and panel: an exercise by its id, a try-it by its place on the page */
+    var sentBefore = window.coursegenTryitHistory ? window.coursegenTryitHistory.box(
+      window.location.pathname + "#" + (data.id || index), function (entry) {
+        fill(entry);
+        note.textContent = "Back to a request sent before: " + entry.method + " " + entry.path + ".";
+        method.focus();
+      }) : null;
+    if (sentBefore) panel.appendChild(sentBefore.node);
     panel.appendChild(note);
 
     var verdict = null, hintBox = null, solutionBox = null, failures = 0;
@@ -724,6 +732,7 @@
       fetch(requestUrl(base, req), init).then(function (response) {
         return response.text().then(function (text) {
           showResponse(response, text, performance.now() - started, req);
+          if (sentBefore) sentBefore.add(req, response.status);
           if (!isStudent) setHealth("up");
         });
       }).catch(function (error) {
