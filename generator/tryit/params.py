@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.tryit.blocks import Request
-from generator.tryit.openapi import ApiSchema, _parameters, _resolve, find_operation
+from generator.tryit.openapi import ApiSchema, find_operation, operation_parameters, resolve_ref
 
 # JavaScript numbers are exact up to 2**53: a larger bound travels as text, shown as written.
 _SAFE = 2**53
@@ -27,11 +27,11 @@ def _number(value: Any) -> Any:
 def _flatten(schema: dict[str, Any], spec: Any) -> tuple[dict[str, Any], bool]:
     """The parameter's schema without FastAPI's ``anyOf [X, null]`` wrapping, and whether
     it may be null (that is, left out)."""
-    spec = _resolve(schema, spec) or {}
+    spec = resolve_ref(schema, spec) or {}
     nullable = False
     branches = spec.get("anyOf") or spec.get("oneOf")
     if isinstance(branches, list):
-        kept = [_resolve(schema, b) for b in branches
+        kept = [resolve_ref(schema, b) for b in branches
                 if not (isinstance(b, dict) and b.get("type") == "null")]
         nullable = len(kept) < len(branches)
         if len(kept) == 1 and isinstance(kept[0], dict):
@@ -48,7 +48,7 @@ def operation_help(api: ApiSchema, request: Request) -> dict[str, Any] | None:
     if operation is None:
         return None
     parameters: list[dict[str, Any]] = []
-    for raw in _parameters(api.doc, operation):
+    for raw in operation_parameters(api.doc, operation):
         where = raw.get("in")
         if where not in ("path", "query", "header") or not raw.get("name"):
             continue

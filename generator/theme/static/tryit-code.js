@@ -137,7 +137,7 @@
   }
 
   window.coursegenTryitCode = {
-    /* The order the tabs show; label, file-like language name, and the generator. */
+    /* The tabs, in order: an id, the label shown, and what writes the code. */
     languages: [
       { id: "curl", label: "curl", make: curl },
       { id: "httpie", label: "HTTPie", make: httpie },
