@@ -276,7 +276,7 @@ def validate_request(api: ApiSchema, request: Request, *, body_checks: bool = Tr
     if not body_checks:
         return []
     problems: list[Problem] = []
-    parameters = _parameters(schema, operation)
+    parameters = operation_parameters(schema, operation)
     known_query = {p.get("name") for p in parameters if p.get("in") == "query"}
     for name, _value in request.query:
         if name not in known_query:
@@ -285,7 +285,7 @@ def validate_request(api: ApiSchema, request: Request, *, body_checks: bool = Tr
             problems.append(Problem(line, "tryit.unknown-query",
                                     f"{request.method} {operation.template} has no query "
                                     f"parameter {name!r}", hint, "warning"))
-    body_spec = _resolve(schema, operation.spec.get("requestBody") or {})
+    body_spec = resolve_ref(schema, operation.spec.get("requestBody") or {})
     if not body_spec:
         return problems
     content = body_spec.get("content") or {}
@@ -305,13 +305,15 @@ def validate_request(api: ApiSchema, request: Request, *, body_checks: bool = Tr
     return problems
 
 
-def _parameters(schema: Schema, operation: Operation) -> list[dict[str, Any]]:
+def operation_parameters(schema: Schema, operation: Operation) -> list[dict[str, Any]]:
+    """The parameters of ``operation`` (its path item's and its own), references resolved."""
     item = schema.get("paths", {}).get(operation.template, {}) or {}
     raw = [*item.get("parameters", []), *operation.spec.get("parameters", [])]
-    return [_resolve(schema, p) for p in raw]
+    return [resolve_ref(schema, p) for p in raw]
 
 
-def _resolve(schema: Schema, node: Any) -> Any:
+def resolve_ref(schema: Schema, node: Any) -> Any:
+    """``node`` with its local ``$ref`` followed (an outside reference is ``{}``)."""
     seen = 0
     while isinstance(node, dict) and "$ref" in node and seen < 20:
         ref = str(node["$ref"])
@@ -338,7 +340,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
 
 def check_value(schema: Schema, spec: Any, value: Any, where: str, depth: int = 0) -> list[str]:
     """A small JSON Schema check (types, required, properties, enums, lengths, anyOf)."""
-    spec = _resolve(schema, spec)
+    spec = resolve_ref(schema, spec)
     if not isinstance(spec, dict) or depth > 30:
         return []
     for key in ("anyOf", "oneOf"):

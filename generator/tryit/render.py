@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 from generator.diagnostics import Diagnostic, error, warning
 from generator.tryit.blocks import Exercise, Problem, Request, parse_exercise, parse_request
 from generator.tryit.openapi import ApiSchema, SchemaError, load_schema, validate_request
+from generator.tryit.params import operation_help
 
 if TYPE_CHECKING:
     from generator.bodies import PageHooks, RenderContext
@@ -78,15 +79,20 @@ def render_block(hooks: PageHooks, kind: str, content: str, line: int) -> str:
     if kind == "exercise":
         return _render_exercise(hooks, content, line, base)
     request, problems = parse_request(content)
+    operation: dict[str, Any] | None = None
     if request is not None and not any(p.severity == "error" for p in problems):
         schema = _schema(hooks)
         if schema is not None:
             problems.extend(validate_request(schema, request))
+            operation = operation_help(schema, request)
     _report(hooks, problems, base)
     if request is None:
         return _broken(content, problems, "try-it")
     api_base = hooks.context.api_base or DEFAULT_API_BASE
-    data = {"kind": "tryit", "title": request.title or "", "request": request.to_data()}
+    data: dict[str, Any] = {"kind": "tryit", "title": request.title or "",
+                            "request": request.to_data()}
+    if operation is not None:
+        data["operation"] = operation
     label = request.title or f"{request.method} {request.path}"
     return (
         f'<section class="tryit" data-tryit="{_attr(data)}" aria-label="Try it: {escape(label)}">'
@@ -121,6 +127,18 @@ def _render_exercise(hooks: PageHooks, content: str, line: int, base: int) -> st
     return _exercise_html(hooks, exercise)
 
 
+def _exercise_operation(hooks: PageHooks, exercise: Exercise) -> dict[str, Any] | None:
+    """The schema's help for the exercise's endpoint: the solution's, else the start's."""
+    schema = _schema(hooks) if exercise.target == "demo" else None
+    if schema is None:
+        return None
+    for request in (exercise.solution, exercise.start):
+        found = operation_help(schema, request) if request is not None else None
+        if found is not None:
+            return found
+    return None
+
+
 def _exercise_html(hooks: PageHooks, exercise: Exercise) -> str:
     from generator.parse import markdown
 
@@ -138,6 +156,9 @@ def _exercise_html(hooks: PageHooks, exercise: Exercise) -> str:
         "solution": solution.to_data() if solution else None,
         "hint": exercise.hint or "",
     }
+    operation = _exercise_operation(hooks, exercise)
+    if operation is not None:
+        data["operation"] = operation
     student = exercise.target == "student"
     if student:
         api_base = STUDENT_API_BASE

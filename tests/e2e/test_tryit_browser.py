@@ -6,6 +6,7 @@ The tests run in file order and share one browser; the last one stops the API.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -174,7 +175,7 @@ def test_tryit_send_shows_200_and_the_json(page: object, servers: Servers,
     expect(panel.locator(".tryit-time")).to_contain_text(" ms")
     body = panel.locator(".tryit-body")
     expect(body).to_contain_text('"city": "Portland"')
-    expect(panel.locator(".tryit-headers summary")).to_contain_text("Headers")
+    expect(panel.get_by_role("tab", name=re.compile(r"^Headers \(\d+\)$"))).to_be_visible()
     page.screenshot(path=str(artifacts_dir / "tryit-200.png"), full_page=True)
 
 

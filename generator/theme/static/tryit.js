@@ -215,15 +215,6 @@
     if (extra) query += (query ? "&" : "?") + extra;
     return base + encodePath(path) + query;
   }
-  function shellQuote(text) { return "'" + String(text).replace(/'/g, "'\\''") + "'"; }
-  function curlCommand(base, req) {
-    var parts = ["curl"];
-    if (req.method !== "GET") parts.push("-X", req.method);
-    parts.push(shellQuote(requestUrl(shownBase(base), req)));
-    req.headers.forEach(function (h) { if (h[0]) parts.push("-H", shellQuote(h[0] + ": " + h[1])); });
-    if (req.body && !NO_BODY[req.method]) parts.push("--data", shellQuote(req.body));
-    return parts.join(" ");
-  }
   function requestText(req) {
     var lines = [req.method + " " + req.path + queryString(req.query)];
     req.headers.forEach(function (h) { lines.push(h[0] + ": " + h[1]); });
@@ -432,7 +423,7 @@
     };
   }
 
-  function buildPanel(block) {
+  function buildPanel(block, index) {
     var data;
     try { data = JSON.parse(block.getAttribute("data-tryit")); } catch (e) { return; }
     var original = data.request;
@@ -460,8 +451,8 @@
     var send = el("button", { type: "submit", className: "tryit-send", text: isExercise ? "Check" : "Send" });
     send.appendChild(el("kbd", { className: "tryit-shortcut", "aria-hidden": "true", text: /Mac|iPhone|iPad/.test(navigator.platform) ? "⌘↵" : "Ctrl+↵" }));
     var resetButton = el("button", { type: "button", className: "tryit-reset", text: "Reset" });
-    var copyButton = el("button", { type: "button", className: "tryit-copy", text: "Copy as curl" });
-    var buttons = el("div", { className: "tryit-buttons" }, [send, resetButton, copyButton]);
+    var buttons = el("div", { className: "tryit-buttons" }, [send, resetButton]);
+    var code = codeBox();
 
     var note = el("p", { className: "tryit-note", role: "status", "aria-live": "polite" });
     var result = el("div", { className: "tryit-response", "aria-live": "polite", "aria-atomic": "false" });
@@ -469,9 +460,20 @@
     if (isStudent) panel.appendChild(studentAddress());
     panel.appendChild(line);
     panel.appendChild(query.node);
+    var schemaHelp = schemaBox();
+    if (schemaHelp) panel.appendChild(schemaHelp.node);
     panel.appendChild(headers.node);
     panel.appendChild(bodyField);
     panel.appendChild(buttons);
+    if (code) panel.appendChild(code.node);
+    /* per page and panel: an exercise by its id, a try-it by its place on the page */
+    var sentBefore = window.coursegenTryitHistory ? window.coursegenTryitHistory.box(
+      window.location.pathname + "#" + (data.id || index), function (entry) {
+        fill(entry);
+        note.textContent = "Back to a request sent before: " + entry.method + " " + entry.path + ".";
+        method.focus();
+      }) : null;
+    if (sentBefore) panel.appendChild(sentBefore.node);
     panel.appendChild(note);
 
     var verdict = null, hintBox = null, solutionBox = null, failures = 0;
@@ -545,6 +547,7 @@
       body.rows = Math.max(3, Math.min(16, body.value.split("\n").length + 1));
       checkJson();
       showBody();
+      refreshCode();
     }
     function current() {
       return { method: method.value, path: path.value, query: query.get(), headers: headers.get(), body: body.value };
@@ -578,14 +581,113 @@
       note.textContent = "Back to the lesson's request.";
       if (verdict) { verdict.textContent = ""; verdict.className = "exercise-verdict"; }
     });
-    copyButton.addEventListener("click", function () {
-      var command = curlCommand(isStudent ? studentBase() : apiBase(), current());
-      copyText(command).then(function () {
-        note.textContent = "Copied: " + command;
-      }, function () {
-        note.textContent = "Copy this command: " + command;
+    /* The code follows every edit: typing, a row added or removed, Reset, another API address. */
+    function refreshCode() {
+      if (code) code.update();
+      if (schemaHelp) schemaHelp.update();
+    }
+    panel.addEventListener("input", refreshCode);
+    panel.addEventListener("change", refreshCode);
+    panel.addEventListener("click", refreshCode);
+    document.addEventListener("coursegen:api-base", refreshCode);
+
+    /* The schema's word on the lesson's endpoint (tryit-schema.js): each parameter beside the
+       fields, and what it refuses in the current request, flagged but still sendable. */
+    function schemaBox() {
+      var schema = window.coursegenTryitSchema;
+      var operation = data.operation;
+      if (!schema || !operation || !operation.parameters || !operation.parameters.length) return null;
+      var list = el("dl", { className: "tryit-params-list" });
+      operation.parameters.forEach(function (param) {
+        list.appendChild(el("dt", {}, [el("code", { text: param.name }), " ",
+          el("span", { className: "tryit-param-rules", text: schema.describe(param) })]));
+        if (param.description) list.appendChild(el("dd", { text: param.description }));
       });
-    });
+      var warning = el("p", { className: "tryit-schema-warning", role: "status", "aria-live": "polite" });
+      var box = el("details", { className: "tryit-params", open: true }, [
+        el("summary", { text: "Parameters of " + operation.method + " " + operation.path }), list
+      ]);
+      var node = el("div", { className: "tryit-schema" }, [box, warning]);
+      function update() {
+        var found = schema.problems(operation, splitRequest(current()));
+        warning.textContent = found.length ? "The schema refuses this: " +
+          found.map(function (f) { return f.message; }).join("; ") +
+          ". The API will answer 422; send it anyway if that is what you want to see." : "";
+        var refused = {};
+        found.forEach(function (f) { refused[f.in + ":" + f.name] = true; });
+        query.node.querySelectorAll(".tryit-row").forEach(function (row) {
+          var value = row.querySelector(".tryit-value");
+          var name = row.querySelector(".tryit-key").value.trim();
+          if (refused["query:" + name]) value.setAttribute("aria-invalid", "true");
+          else value.removeAttribute("aria-invalid");
+        });
+        var pathRefused = found.some(function (f) { return f.in === "path"; });
+        if (pathRefused) path.setAttribute("data-schema-refused", "true");
+        else path.removeAttribute("data-schema-refused");
+      }
+      return { node: node, update: update };
+    }
+
+    /* Tabs of code that sends the current request (tryit-code.js writes it). */
+    function codeBox() {
+      var writers = window.coursegenTryitCode;
+      if (!writers) return null;
+      var chosen = writers.languages[0];
+      var box = el("details", { className: "tryit-code" }, [
+        el("summary", { text: "Code for this request" })
+      ]);
+      var tabs = el("div", { className: "tryit-code-tabs", role: "tablist", "aria-label": "Language" });
+      var shownId = uid("code");
+      var pre = el("pre", { id: shownId, className: "tryit-code-text", role: "tabpanel", tabindex: "0" });
+      var copy = el("button", { type: "button", className: "tryit-code-copy" });
+      var copied = el("span", { className: "tryit-code-copied", role: "status", "aria-live": "polite" });
+      var buttonsByLanguage = writers.languages.map(function (language) {
+        var tab = el("button", { type: "button", role: "tab", className: "tryit-code-tab",
+          "aria-controls": shownId, "data-language": language.id, text: language.label });
+        tab.addEventListener("click", function () { chosen = language; update(); });
+        tabs.appendChild(tab);
+        return tab;
+      });
+      function text() {
+        var req = current();
+        var base = shownBase(isStudent ? studentBase() : apiBase());
+        return chosen.make({ method: req.method, url: requestUrl(base, req), headers: req.headers,
+          body: req.body, json: isJsonRequest(req) });
+      }
+      function update() {
+        buttonsByLanguage.forEach(function (tab, index) {
+          var on = writers.languages[index] === chosen;
+          tab.setAttribute("aria-selected", on ? "true" : "false");
+          tab.tabIndex = on ? 0 : -1;
+        });
+        var shown = text();
+        if (pre.textContent !== shown) { pre.textContent = shown; copied.textContent = ""; }
+        copy.textContent = "Copy";
+        copy.setAttribute("aria-label", "Copy the " + chosen.label + " code");
+      }
+      // arrows move between tabs, as in any tab list
+      tabs.addEventListener("keydown", function (event) {
+        var step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+        if (!step) return;
+        event.preventDefault();
+        var index = (writers.languages.indexOf(chosen) + step + writers.languages.length) % writers.languages.length;
+        chosen = writers.languages[index];
+        update();
+        buttonsByLanguage[index].focus();
+      });
+      copy.addEventListener("click", function () {
+        var shown = text();
+        copyText(shown).then(function () {
+          copied.textContent = "Copied the " + chosen.label + " code.";
+        }, function () {
+          copied.textContent = "Select the code and copy it with Ctrl+C.";
+        });
+      });
+      box.appendChild(tabs);
+      box.appendChild(pre);
+      box.appendChild(el("div", { className: "tryit-code-actions" }, [copy, copied]));
+      return { node: box, update: update };
+    }
 
     var busy = false;
     function run() {
@@ -630,6 +732,7 @@
       fetch(requestUrl(base, req), init).then(function (response) {
         return response.text().then(function (text) {
           showResponse(response, text, performance.now() - started, req);
+          if (sentBefore) sentBefore.add(req, response.status);
           if (!isStudent) setHealth("up");
         });
       }).catch(function (error) {
@@ -665,29 +768,20 @@
 
     function showResponse(response, text, elapsed, req) {
       result.textContent = "";
-      var code = response.status;
-      var reason = response.statusText || REASONS[code] || "";
-      var family = Math.floor(code / 100);
-      var statusLine = el("p", { className: "tryit-status-line" }, [
-        el("span", { className: "tryit-status tryit-status-" + family + "xx", text: code + (reason ? " " + reason : "") }),
-        el("span", { className: "tryit-time", text: Math.round(elapsed) + " ms" })
-      ]);
-      result.appendChild(statusLine);
-      var headerLines = [];
-      response.headers.forEach(function (value, name) { headerLines.push(name + ": " + value); });
-      var details = el("details", { className: "tryit-headers" }, [
-        el("summary", { text: "Headers (" + headerLines.length + ")" }),
-        el("pre", {}, [el("code", { text: headerLines.join("\n") })])
-      ]);
-      result.appendChild(details);
       var parsed = MISSING;
-      var shown = text;
-      if (text) {
-        try { parsed = JSON.parse(text); shown = JSON.stringify(parsed, null, 2); } catch (e) { parsed = MISSING; }
+      var answer = window.coursegenTryitAnswer;
+      if (answer) {
+        var shown = answer.render(response, text, elapsed);
+        shown.nodes.forEach(function (node) { result.appendChild(node); });
+        if (shown.json !== undefined) parsed = shown.json;
+      } else {
+        // a theme without tryit-answer.js: the status and the body as text
+        if (text) { try { parsed = JSON.parse(text); } catch (e) { parsed = MISSING; } }
+        result.appendChild(el("p", { className: "tryit-status-line" }, [el("span", { className: "tryit-status",
+          text: response.status + " " + (response.statusText || REASONS[response.status] || "") })]));
+        result.appendChild(el("pre", { className: "tryit-body" }, [el("code", { text: text || "(empty body)" })]));
       }
-      result.appendChild(el("pre", { className: "tryit-body", tabindex: "0", "aria-label": "Response body" },
-        [el("code", { text: shown || "(empty body)" })]));
-      if (isExercise) judge(code, response.headers, parsed === MISSING ? text : parsed, req);
+      if (isExercise) judge(response.status, response.headers, parsed === MISSING ? text : parsed, req);
     }
 
     function judge(code, responseHeaders, parsedBody, req) {
