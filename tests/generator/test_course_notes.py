@@ -561,6 +561,22 @@ def test_requests_are_well_formed_http() -> None:
             json.loads(request.body)
 
 
+def test_requests_to_the_demo_reach_the_app_behind_the_shipped_nginx_too() -> None:
+    # Deployed, the course is built with api_base "" and takes /: a panel's request reaches
+    # the demo API only on a path the nginx site proxies (its API location's regex).
+    site = (ROOT / "demo_api/server/nginx/weather.nginx").read_text(encoding="utf-8")
+    proxied = re.search(r"location ~ (\^/\(api/[^ ]+) \{", site)
+    assert proxied, "the nginx site has no API location"
+    student = {f"{note.rel}:{fence.line}" for note, fence, data in exercises()
+               if data.get("target") == "student"}  # those call the student's own app
+    unreachable = [
+        f"{where}: {request.method} {request.path}"
+        for where, request in all_requests()
+        if where.split(" (")[0] not in student and not re.match(proxied[1], request.path)
+    ]
+    assert unreachable == []
+
+
 def demo_api_endpoints() -> list[tuple[str, str]]:
     """Every (method, path pattern) the demo API serves: its OpenAPI paths plus the docs."""
     from fastapi.routing import APIRoute
