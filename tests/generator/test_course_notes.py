@@ -518,6 +518,17 @@ def test_exercises_build_along_twelve_or_more_in_every_chapter_from_2_to_6() -> 
     assert [chapter for chapter, ids in student.items() if ids] == CHAPTERS[1:6]
 
 
+# Lessons of chapters 2-6 that are read, not practised: they get "mark as read".
+READING_LESSONS = {"Async and await", "WSGI versus ASGI", "The service layer"}
+
+
+def test_exercises_every_lesson_of_chapters_2_to_6_has_one_but_the_reading_lessons() -> None:
+    names = [name for chapter in CHAPTERS[1:6] for name in outline()[chapter]]
+    with_exercise = {note.path for note, _, _ in exercises()}
+    without = {name for name in names if _lesson(name).path not in with_exercise}
+    assert without == READING_LESSONS
+
+
 def test_exercises_list_two_to_four_wrong_answers_and_constrain_the_request() -> None:
     for note, fence, data in exercises():
         where = f"{note.rel}:{fence.line}"
