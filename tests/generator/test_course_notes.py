@@ -680,6 +680,23 @@ def _includes() -> list[tuple[str, str]]:
     ]
 
 
+def test_includes_of_the_demo_in_build_along_chapters_are_labelled_the_finished_version() -> None:
+    # From chapter 2 on the student writes their own app: code from demo_api/ must not pass
+    # for the code to type, so each such block (or run of blocks) carries the caption.
+    unlabelled = []
+    for name in (name for chapter in CHAPTERS[1:6] for name in outline()[chapter]):
+        note = _lesson(name)
+        lines = note.body.split("\n")
+        for fence in note.fences:
+            if "{{#include demo_api/" not in fence.body:
+                continue
+            above = [line for line in lines[: fence.line - 1] if line.strip()]
+            label = above[-1] if above else ""
+            if not label.startswith("```") and "The finished version" not in label:
+                unlabelled.append(f"{note.rel}:{fence.line}")
+    assert unlabelled == []
+
+
 def test_includes_exist_for_the_demo_code() -> None:
     assert len(_includes()) >= 15
 
