@@ -372,6 +372,18 @@ def test_lesson_opens_with_its_title_and_learning_goals_and_ends_with_related_no
     assert "\n## " not in footer, f"{note.rel}: ## Related is not the last section"
 
 
+@pytest.mark.parametrize(
+    "note", [n for n in load_notes() if n.rel.startswith("concepts/")], ids=lambda n: n.path.stem
+)
+def test_concept_opens_with_its_title_and_ends_with_related_notes(note: Note) -> None:
+    # As the lessons: the Links:/Ref:/Tags:/Rel: lines move to a footer (tags: frontmatter).
+    assert note.body.lstrip().startswith("# "), f"{note.rel}: does not open with its title"
+    assert not re.search(r"^(Links|Ref|Tags|Rel): ", note.body, re.M), note.rel
+    footer = note.body.rpartition("\n## Related\n")[2]
+    assert footer != note.body and _WIKILINK.search(footer), f"{note.rel}: no related notes"
+    assert note.frontmatter.get("tags"), note.rel
+
+
 def test_obsidian_config_has_strict_line_breaks_like_a_published_page() -> None:
     # The notes are hard-wrapped: with Obsidian's default, each newline was a line break.
     app = json.loads((NOTES / ".obsidian" / "app.json").read_text(encoding="utf-8"))
