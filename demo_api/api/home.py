@@ -23,7 +23,10 @@ EXAMPLES = [
 ]
 
 
+# Also at /api/: behind the shipped nginx the course takes / and only /api/... reaches the
+# app, so the page has one address that works on a laptop and on the server alike.
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/api/", response_class=HTMLResponse, include_in_schema=False)
 def home(request: Request, repository: ReportRepositoryDep, settings: SettingsDep) -> HTMLResponse:
     """What the API is, its endpoints with example links, and the 10 latest reports."""
     return templates.TemplateResponse(

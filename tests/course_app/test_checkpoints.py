@@ -5,6 +5,7 @@ app of the step before. Every checkpoint runs under a real uvicorn on a free por
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -46,22 +47,33 @@ def previous(step: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def app_at() -> Iterator[Callable[[str], str]]:
-    """Start a checkpoint (once) from its own folder, as a student runs theirs."""
+def app_at(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., str]]:
+    """Start a checkpoint (once) from a copy of its folder, as a student runs theirs.
+
+    A copy, since a step may write files beside its code (step 12's notes.sqlite3);
+    ``edit`` changes the copy's main.py, to show what a slip in the lesson's code does.
+    """
     running: dict[str, tuple[str, subprocess.Popen[bytes]]] = {}
 
-    def start(step: str) -> str:
-        if step not in running:
+    def start(step: str, edit: Callable[[str], str] | None = None) -> str:
+        key = step if edit is None else f"{step}-edited"
+        if key not in running:
+            folder = tmp_path_factory.mktemp("checkpoint") / step
+            shutil.copytree(CHECKPOINTS / step, folder,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3"))
+            if edit is not None:
+                main = folder / "main.py"
+                main.write_text(edit(main.read_text(encoding="utf-8")), encoding="utf-8")
             port = free_port()
             process = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "main:app", "--host", "127.0.0.1",
                  "--port", str(port), "--log-level", "warning"],
-                cwd=CHECKPOINTS / step,
+                cwd=folder,
             )
             base = f"http://127.0.0.1:{port}"
-            running[step] = (base, process)
+            running[key] = (base, process)
             wait_until_up(base + "/docs", process)
-        return running[step][0]
+        return running[key][0]
 
     yield start
     for _, process in running.values():
@@ -93,7 +105,7 @@ def test_steps_name_every_student_exercise_once() -> None:
 
 @pytest.mark.parametrize("step", list(steps()))
 def test_checkpoint_step_exercises_pass_there_and_fail_on_the_step_before(
-    step: str, app_at: Callable[[str], str]
+    step: str, app_at: Callable[..., str]
 ) -> None:
     exercises = student_exercises()
     for ident in steps()[step]:
@@ -108,3 +120,19 @@ def test_checkpoint_step_exercises_pass_there_and_fail_on_the_step_before(
         before = app_at(previous(step))
         assert differences(before, exercise.check, exercise.solution), \
             f"{ident}: the solution already passes at {previous(step)}"
+
+
+def test_checkpoint_yield_dependency_that_swallows_the_error_fails_the_blank_note_exercise(
+    app_at: Callable[..., str],
+) -> None:
+    # The exercise checks what the lesson warns about: a get_db whose except rolls back but
+    # does not re-raise leaves FastAPI no answer to send, so the client gets a 500.
+    def forget_the_raise(code: str) -> str:
+        assert "        raise  " in code
+        return code.replace("        raise  ", "        pass  ")
+
+    exercise = student_exercises()["build-blank-note"]
+    assert exercise.solution is not None
+    base = app_at("step_12", forget_the_raise)
+    found = differences(base, exercise.check, exercise.solution)
+    assert any("500" in difference for difference in found), found

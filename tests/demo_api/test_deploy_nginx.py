@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 from conftest import VaultFactory, require_binary
 from deploy.stack import NGINX_SITE, Topology, build_site
 
@@ -221,6 +222,43 @@ def test_nginx_serves_the_app_home_page_at_api_with_its_stylesheet(stack: Topolo
     assert stylesheet.status_code == 200, stylesheet.url
     assert stylesheet.headers["content-type"].startswith("text/css")
     assert stylesheet.request.url.path == "/static/site.css"
+
+
+JINJA_LESSON = NGINX_SITE.parents[3].joinpath(
+    "notes", "lessons", "05 Serving HTML", "Rendering templates with Jinja2.md"
+)
+
+
+def lesson_requests(lesson: Path) -> list[tuple[str, str, dict[str, Any]]]:
+    """(what, request line, check) for each try-it and each demo exercise's solution."""
+    found: list[tuple[str, str, dict[str, Any]]] = []
+    text = lesson.read_text(encoding="utf-8")
+    for kind, body in re.findall(r"^```(tryit|exercise)\n(.*?)^```$", text, re.S | re.M):
+        if kind == "tryit":
+            line = next(ln for ln in body.splitlines() if ln and not ln.startswith("#"))
+            found.append(("try-it", line, {"status": 200}))
+            continue
+        exercise = yaml.safe_load(body)
+        if exercise.get("target", "demo") == "demo":
+            found.append((exercise["id"], exercise["solution"].strip(), exercise["check"]))
+    return found
+
+
+@pytest.mark.deploy
+@pytest.mark.nginx
+def test_nginx_jinja_lesson_panel_and_exercise_reach_the_app_home_page(stack: Topology) -> None:
+    # The course is built with api_base "" behind nginx: a panel's GET goes to the course's
+    # own origin, so a request for the app's page must use a path nginx passes to the app.
+    requests = lesson_requests(JINJA_LESSON)
+    assert {what for what, _, _ in requests} >= {"try-it", "html-home-page"}
+    with httpx.Client(base_url=stack.base_url, timeout=10) as client:
+        for what, line, check in requests:
+            method, _, target = line.partition(" ")
+            answer = client.request(method, target)
+            assert answer.status_code == check["status"], (what, line)
+            for name, value in (check.get("header") or {}).items():
+                assert answer.headers[name] == value, (what, line)
+            assert "Weather demo API" in answer.text, (what, line, "the course's page instead")
 
 
 # ---- redirects -------------------------------------------------------------------------

@@ -372,6 +372,18 @@ def test_lesson_opens_with_its_title_and_learning_goals_and_ends_with_related_no
     assert "\n## " not in footer, f"{note.rel}: ## Related is not the last section"
 
 
+@pytest.mark.parametrize(
+    "note", [n for n in load_notes() if n.rel.startswith("concepts/")], ids=lambda n: n.path.stem
+)
+def test_concept_opens_with_its_title_and_ends_with_related_notes(note: Note) -> None:
+    # As the lessons: the Links:/Ref:/Tags:/Rel: lines move to a footer (tags: frontmatter).
+    assert note.body.lstrip().startswith("# "), f"{note.rel}: does not open with its title"
+    assert not re.search(r"^(Links|Ref|Tags|Rel): ", note.body, re.M), note.rel
+    footer = note.body.rpartition("\n## Related\n")[2]
+    assert footer != note.body and _WIKILINK.search(footer), f"{note.rel}: no related notes"
+    assert note.frontmatter.get("tags"), note.rel
+
+
 def test_obsidian_config_has_strict_line_breaks_like_a_published_page() -> None:
     # The notes are hard-wrapped: with Obsidian's default, each newline was a line break.
     app = json.loads((NOTES / ".obsidian" / "app.json").read_text(encoding="utf-8"))
@@ -518,6 +530,17 @@ def test_exercises_build_along_twelve_or_more_in_every_chapter_from_2_to_6() -> 
     assert [chapter for chapter, ids in student.items() if ids] == CHAPTERS[1:6]
 
 
+# Lessons of chapters 2-6 that are read, not practised: they get "mark as read".
+READING_LESSONS = {"Async and await", "WSGI versus ASGI", "The service layer"}
+
+
+def test_exercises_every_lesson_of_chapters_2_to_6_has_one_but_the_reading_lessons() -> None:
+    names = [name for chapter in CHAPTERS[1:6] for name in outline()[chapter]]
+    with_exercise = {note.path for note, _, _ in exercises()}
+    without = {name for name in names if _lesson(name).path not in with_exercise}
+    assert without == READING_LESSONS
+
+
 def test_exercises_list_two_to_four_wrong_answers_and_constrain_the_request() -> None:
     for note, fence, data in exercises():
         where = f"{note.rel}:{fence.line}"
@@ -559,6 +582,22 @@ def test_requests_are_well_formed_http() -> None:
         if request.body:
             assert request.headers.get("content-type") == "application/json", where
             json.loads(request.body)
+
+
+def test_requests_to_the_demo_reach_the_app_behind_the_shipped_nginx_too() -> None:
+    # Deployed, the course is built with api_base "" and takes /: a panel's request reaches
+    # the demo API only on a path the nginx site proxies (its API location's regex).
+    site = (ROOT / "demo_api/server/nginx/weather.nginx").read_text(encoding="utf-8")
+    proxied = re.search(r"location ~ (\^/\(api/[^ ]+) \{", site)
+    assert proxied, "the nginx site has no API location"
+    student = {f"{note.rel}:{fence.line}" for note, fence, data in exercises()
+               if data.get("target") == "student"}  # those call the student's own app
+    unreachable = [
+        f"{where}: {request.method} {request.path}"
+        for where, request in all_requests()
+        if where.split(" (")[0] not in student and not re.match(proxied[1], request.path)
+    ]
+    assert unreachable == []
 
 
 def demo_api_endpoints() -> list[tuple[str, str]]:
@@ -651,6 +690,23 @@ def _includes() -> list[tuple[str, str]]:
         for fence in note.fences
         for spec in _INCLUDE.findall(fence.body)
     ]
+
+
+def test_includes_of_the_demo_in_build_along_chapters_are_labelled_the_finished_version() -> None:
+    # From chapter 2 on the student writes their own app: code from demo_api/ must not pass
+    # for the code to type, so each such block (or run of blocks) carries the caption.
+    unlabelled = []
+    for name in (name for chapter in CHAPTERS[1:6] for name in outline()[chapter]):
+        note = _lesson(name)
+        lines = note.body.split("\n")
+        for fence in note.fences:
+            if "{{#include demo_api/" not in fence.body:
+                continue
+            above = [line for line in lines[: fence.line - 1] if line.strip()]
+            label = above[-1] if above else ""
+            if not label.startswith("```") and "The finished version" not in label:
+                unlabelled.append(f"{note.rel}:{fence.line}")
+    assert unlabelled == []
 
 
 def test_includes_exist_for_the_demo_code() -> None:

@@ -56,3 +56,13 @@ def test_home_page_curl_example_posts_to_the_address_the_page_was_asked_at(
     # Behind nginx the page is at https://<site>/api/, not on 127.0.0.1:8000.
     page = client.get("/", headers={"Host": "weather.example.com"}).text
     assert "curl -X POST http://weather.example.com/api/reports" in page
+
+
+def test_home_page_at_api_is_the_same_page_left_out_of_the_schema(client: TestClient) -> None:
+    # /api/ is the address that reaches the page behind the shipped nginx too (the course
+    # takes / there), so the lessons' panels call it there.
+    home = client.get("/api/")
+    assert home.status_code == 200
+    assert home.headers["content-type"] == "text/html; charset=utf-8"
+    assert "Weather demo API" in home.text
+    assert "/api/" not in client.get("/openapi.json").json()["paths"]
