@@ -46,6 +46,7 @@ class RenderContext:
     diagnostics: list[Diagnostic]
     api_base: str = ""  # where panels send requests ("" = same origin)
     openapi: str | None = None  # another API's schema (a project file); None = the demo API
+    source_url: str | None = None  # where included files can be read online (CourseConfig)
     line_breaks: bool = True  # render a single newline as <br> (Obsidian's default)
 
 

@@ -13,7 +13,7 @@ from generator.model import (
     Vault,
 )
 from generator.parse import ParsedNote
-from generator.urls import usable_api_base
+from generator.urls import absolute_http, usable_api_base
 
 HOME_NAMES = ("index.md", "home.md", "readme.md")
 
@@ -52,6 +52,8 @@ def course_config(
         config.api_base = data["api_base"].rstrip("/") if usable else ""
     if isinstance(data.get("openapi"), str):
         config.openapi = data["openapi"]
+    if isinstance(data.get("source_url"), str) and absolute_http(data["source_url"]):
+        config.source_url = data["source_url"].rstrip("/") + "/"
     for key, value in (overrides or {}).items():
         if value is not None:
             setattr(config, key, value.rstrip("/") if key in ("api_base", "base_url") else value)
@@ -61,16 +63,27 @@ def course_config(
 def config_problems(home: str | None, parsed: dict[str, ParsedNote]) -> list[Diagnostic]:
     """A course setting in the home note that cannot work (:func:`course_config` leaves it
     out), with what is used instead."""
-    value = parsed[home].frontmatter.get("api_base") if home in parsed else None
-    if home is None or not isinstance(value, str) or usable_api_base(value):
+    if home is None or home not in parsed:
         return []
-    return [
-        warning(
+    problems: list[Diagnostic] = []
+    value = parsed[home].frontmatter.get("api_base")
+    if isinstance(value, str) and not usable_api_base(value):
+        problems.append(warning(
             home,
             1,
             "frontmatter.api-base",
             f"api_base {value!r} is not an http:// or https:// address; try-its send their "
             "requests to the site's own server instead",
             "write it like http://127.0.0.1:8000",
-        )
-    ]
+        ))
+    source = parsed[home].frontmatter.get("source_url")
+    if source is not None and not (isinstance(source, str) and absolute_http(source)):
+        problems.append(warning(
+            home,
+            1,
+            "frontmatter.source-url",
+            f"source_url {source!r} is not an http:// or https:// address; included code "
+            "does not link to its file",
+            "write it like https://github.com/you/course/blob/main/",
+        ))
+    return problems

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from generator.diagnostics import Diagnostic, error
 from generator.fences import INCLUDE_LINE, is_include_line
@@ -58,6 +59,13 @@ class Included:
     text: str
     first: int | None = None
     last: int | None = None
+
+    def line_fragment(self) -> str:
+        """``#L3-L9`` (``#L3`` for one line; nothing for a whole file), as code hosts
+        address lines."""
+        if self.first is None or self.last is None:
+            return ""
+        return f"#L{self.first}" if self.first == self.last else f"#L{self.first}-L{self.last}"
 
     def where(self, path: str) -> str:
         """``app/main.py``, or ``app/main.py, lines 3–9`` (``line 3`` for one)."""
@@ -193,7 +201,12 @@ def _dedent(text: str) -> str:
 
 
 def expand_includes(
-    content: str, root: Path, source: str, line: int, *, sources: list[str] | None = None
+    content: str,
+    root: Path,
+    source: str,
+    line: int,
+    *,
+    sources: list[tuple[str, Included]] | None = None,
 ) -> tuple[str, list[Diagnostic]]:
     """Replace each include line of a fence's content; problems become error diagnostics.
     ``sources`` gets where each included text comes from (``app/main.py, lines 3–9``)."""
@@ -219,7 +232,7 @@ def expand_includes(
             included = locate_include(root, spec)
             out.append(included.text)
             if sources is not None:
-                sources.append(included.where(spec.path))
+                sources.append((spec.path, included))
         except IncludeError as exc:
             problems.append(
                 error(source, line + 1 + offset, exc.code,
@@ -235,9 +248,15 @@ def render_include(hooks: PageHooks, info: str, content: str, line: int) -> str:
 
     context = hooks.context
     root = context.project_root or context.vault_root.parent
-    sources: list[str] = []
+    sources: list[tuple[str, Included]] = []
     text, problems = expand_includes(content, root, hooks.current, line, sources=sources)
     context.diagnostics.extend(problems)
     language = info.strip().split(maxsplit=1)[0] if info.strip() else ""
-    # The block names the file it shows (a title= in the info string names it instead).
-    return code_block(text, language, title=fence_title(info) or "; ".join(sources))
+    # The block names the file it shows (a title= in the info string names it instead), and
+    # links to it where the project can be read online.
+    title = fence_title(info) or "; ".join(included.where(path) for path, included in sources)
+    href = ""
+    if context.source_url and len(sources) == 1:
+        path, included = sources[0]
+        href = context.source_url + quote(path) + included.line_fragment()
+    return code_block(text, language, title=title, href=href)

@@ -130,6 +130,9 @@ class CourseConfig:
     base_url: str | None = None  # absolute site URL, for sitemap.xml
     vault_name: str = "notes"
     line_breaks: bool = True  # a single newline is a line break (Obsidian's default)
+    # where the project's files can be read online (https://github.com/org/repo/blob/main/):
+    # an included block links to its file and lines there
+    source_url: str | None = None
 
 
 @dataclass

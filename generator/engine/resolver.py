@@ -330,5 +330,6 @@ def render_context(
         diagnostics=[],
         api_base=config.api_base,
         openapi=config.openapi,
+        source_url=config.source_url,
         line_breaks=config.line_breaks,
     )

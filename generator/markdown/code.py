@@ -111,7 +111,7 @@ def language_label(language: str) -> str:
     return str(lexer.name) if lexer is not None else language
 
 
-def code_block(content: str, language: str, *, title: str = "") -> str:
+def code_block(content: str, language: str, *, title: str = "", href: str = "") -> str:
     """A highlighted ``<pre class="highlight"><code>`` block, as every fence renders; with a
     header naming the file and the language when there is either."""
     body = highlight_code(content, language)
@@ -122,7 +122,10 @@ def code_block(content: str, language: str, *, title: str = "") -> str:
         return pre
     # The header is not the lesson's text: search leaves it out.
     head = '<div class="code-head" data-pagefind-ignore>'
-    if title:
+    if title and href:
+        head += (f'<a class="code-file" href="{escapeHtml(href)}" rel="noopener">'
+                 f"{escapeHtml(title)}</a>")
+    elif title:
         head += f'<span class="code-file">{escapeHtml(title)}</span>'
     if label:
         head += f'<span class="code-lang">{escapeHtml(label)}</span>'

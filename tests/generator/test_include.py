@@ -220,3 +220,34 @@ def test_render_include_block_names_its_file_and_lines(make_vault: VaultFactory)
     assert '<span class="code-file">app/main.py, lines 8\u201310</span>' in html
     assert '<span class="code-file">main.py</span>' in html
     assert '<span class="code-lang">Python</span>' in html
+
+
+def test_render_include_block_links_to_its_lines_where_the_project_is_online(
+    make_vault: VaultFactory,
+) -> None:
+    from generator.build import BuildOptions, assemble
+
+    home = ("---\nsource_url: https://example.org/course/blob/main\n---\n# Home\n\n"
+            "```python\n{{#include app/main.py:calculate}}\n```\n\n"
+            "```python\n{{#include app/main.py}}\n```\n")
+    project = make_vault({"app/main.py": SOURCE, "notes/index.md": home})
+    result = assemble(BuildOptions(vault=project / "notes", cache_dir=None))
+    html = result.files["index.html"].decode()
+    assert 'href="https://example.org/course/blob/main/app/main.py#L8-L10"' in html
+    assert 'href="https://example.org/course/blob/main/app/main.py"' in html  # the whole file
+    assert result.diagnostics == []
+
+
+def test_render_include_source_url_that_is_no_address_is_a_warning(
+    make_vault: VaultFactory,
+) -> None:
+    from generator.build import BuildOptions, assemble
+
+    home = ("---\nsource_url: github.com/course\n---\n# Home\n\n"
+            "```python\n{{#include app/main.py}}\n```\n")
+    project = make_vault({"app/main.py": SOURCE, "notes/index.md": home})
+    result = assemble(BuildOptions(vault=project / "notes", cache_dir=None))
+    [problem] = result.diagnostics
+    assert (problem.code, problem.file) == ("frontmatter.source-url", "index.md")
+    assert 'class="code-file"' in result.files["index.html"].decode()
+    assert "github.com/course" not in result.files["index.html"].decode()
