@@ -8,6 +8,7 @@ the previous files to compare with, and search in the background.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import threading
@@ -106,6 +107,12 @@ class LiveSite:
             self.files = result.files
         self._take_diagnostics()
         warming.join()
+        # The vault and the site stay in memory for the session: millions of objects that live
+        # as long as it does. Left to the cyclic collector, every full pass walks them all
+        # (0.8 s at 10,000 notes, landing on some save); frozen, it looks only at what later
+        # saves make.
+        gc.collect()
+        gc.freeze()
         return Rebuild(
             changed=result.changed, written=written, pages=result.pages,
             seconds=time.perf_counter() - started, diagnostics=self.diagnostics,

@@ -228,7 +228,10 @@ class Engine:
                 continue  # the theme or something outside the vault
             if not vault_file(rel) or (rel not in vault.files and not absolute.exists()):
                 continue  # not a vault file, or an editor's temp file already gone
-            if absolute.is_dir() or any(p.startswith(rel + "/") for p in vault.files):
+            # a folder (made, or gone with what it held): read the vault again
+            if absolute.is_dir() or (
+                rel not in vault.files and any(p.startswith(rel + "/") for p in vault.files)
+            ):
                 rescan = True
             rels.add(rel)
         if rescan:
