@@ -1,4 +1,5 @@
-"""One full build, top to bottom: load → parse → resolve → course → render → write."""
+"""``coursegen build``: the engine run from the state the last build saved, then the new site
+swapped in whole, then the state saved for the next build."""
 
 from __future__ import annotations
 
@@ -100,15 +101,16 @@ def assemble(
     loaded: tuple[Vault, list[Diagnostic]] | None = None,
 ) -> BuildResult:
     """Everything a build does except writing: the site as ``{path: bytes}`` in memory, made
-    by the engine (:mod:`generator.engine`) from the parse store in ``.coursegen-cache/``.
+    by the engine (:mod:`generator.engine`) from the state the last build of this vault left in
+    ``.coursegen-cache/``, which it then replaces.
 
     ``loaded`` is the vault as :func:`load_vault` returned it, when the caller loaded it.
     """
     cache = cache if cache is not None else ParseCache(cache_path(options))
     engine = Engine(options, cache)
     where = state_path(options)
-    engine.restore(where)
-    with collector_paused():
+    with collector_paused():  # the saved state alone is millions of objects
+        engine.restore(where)
         result = engine.run(None, loaded=loaded, progress=options.progress)
         mark = time.perf_counter()
         cache.save({p.digest for p in result.parsed.values()})
