@@ -5,19 +5,19 @@ from __future__ import annotations
 import mimetypes
 from dataclasses import dataclass, field
 from html import escape
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, cast
 
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict, OptionsType
 
 from generator.anchors import find_anchor, find_heading
-from generator.diagnostics import Diagnostic, warning
+from generator.diagnostics import warning
 from generator.fences import fence_kind
 from generator.include import render_include
-from generator.linkindex import LinkIndex
 from generator.markdown.hooks import LinkTarget
 from generator.parse import markdown
+from generator.rendercontext import RenderContext
 from generator.tryit.render import render_block
 from generator.urls import relative
 
@@ -32,22 +32,6 @@ MAX_EMBEDDED_CHARS = 20_000_000  # of HTML, all the embeds of one page together
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".bmp", ".ico"}
 AUDIO_EXT = {".mp3", ".wav", ".ogg", ".m4a", ".flac", ".webm", ".3gp"}
 VIDEO_EXT = {".mp4", ".mov", ".mkv", ".ogv"}
-
-
-@dataclass
-class RenderContext:
-    """Vault-wide lookups shared by every page's hooks during one build."""
-
-    index: LinkIndex
-    notes: dict[str, NoteInfo]
-    attachments: dict[str, str]
-    project_root: Path | None
-    vault_root: Path
-    diagnostics: list[Diagnostic]
-    api_base: str = ""  # where panels send requests ("" = same origin)
-    openapi: str | None = None  # another API's schema (a project file); None = the demo API
-    source_url: str | None = None  # where included files can be read online (CourseConfig)
-    line_breaks: bool = True  # render a single newline as <br> (Obsidian's default)
 
 
 @dataclass

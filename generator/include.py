@@ -22,7 +22,7 @@ from generator.fences import INCLUDE_LINE, is_include_line
 from generator.project_files import RULES, RefusedPath, project_file
 
 if TYPE_CHECKING:
-    from generator.bodies import PageHooks
+    from generator.rendercontext import FenceHooks
 
 ANCHOR_START = re.compile(r"ANCHOR:\s*([\w.-]+)")
 ANCHOR_END = re.compile(r"ANCHOR_END:\s*([\w.-]+)")
@@ -242,7 +242,7 @@ def expand_includes(
     return "\n".join(out) + "\n", problems
 
 
-def render_include(hooks: PageHooks, info: str, content: str, line: int) -> str:
+def render_include(hooks: FenceHooks, info: str, content: str, line: int) -> str:
     """The fence's HTML with its includes filled in and highlighted."""
     from generator.markdown.code import code_block, fence_title
 

@@ -33,10 +33,10 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from generator.bodies import RenderContext
 from generator.engine.recording import NoteRecord, render_records, resolve_note
 from generator.model import SourceFile
 from generator.parse import LazyTokens, ParsedNote, note_text, parse_note
+from generator.rendercontext import RenderContext
 
 PARALLEL_THRESHOLD = 150  # below this many notes, forking costs more than it saves
 # Markdown (in bytes) whose tokens a worker keeps between parsing and rendering. A note's

@@ -4,19 +4,41 @@ tags, and the :class:`Note` a full resolve would make of a note."""
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any
 
 from generator.addresses import NoteInfo, note_slug
+from generator.diagnostics import Diagnostic
 from generator.engine.recording import NoteRecord
 from generator.frontmatter import is_published, string_list
 from generator.linkindex import LinkIndex
-from generator.model import TRYIT_MARK, Backlink, Link, Note
+from generator.model import TRYIT_MARK, Backlink, Link, Note, ResolvedVault
 from generator.parse import ParsedNote
 
-if TYPE_CHECKING:
-    from generator.engine.resolver import ResolveState
-
 Contribution = list[tuple[str, Backlink]]  # (target, backlink) a source adds
+
+
+@dataclass
+class ResolveState:
+    """Everything the previous resolve computed that the next one may reuse."""
+
+    infos: dict[str, NoteInfo] = field(default_factory=dict)
+    published: dict[str, NoteInfo] = field(default_factory=dict)  # infos of published notes
+    base_slugs: dict[str, str] = field(default_factory=dict)
+    info_diagnostics: list[Diagnostic] = field(default_factory=list)
+    index_key: Any = None
+    index: LinkIndex | None = None
+    config_key: Any = None
+    records: dict[str, NoteRecord] = field(default_factory=dict)
+    volatile: set[str] = field(default_factory=set)  # notes whose record is volatile
+    link_users: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    full_users: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    contributions: dict[str, Contribution] = field(default_factory=dict)
+    incoming: dict[str, dict[str, list[Backlink]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    note_tags: dict[str, list[str]] = field(default_factory=dict)
+    resolved: ResolvedVault | None = None
 
 
 def is_published_note(item: ParsedNote) -> bool:

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 from markdown_it.token import Token
 
-from generator.bodies import PageHooks, RenderContext
+from generator.bodies import PageHooks
 from generator.diagnostics import Diagnostic
 from generator.fences import fence_kind
 from generator.linkindex import LinkIndex, Resolution
 from generator.links import resolve_link
 from generator.model import Link
+from generator.rendercontext import RenderContext
 
 if TYPE_CHECKING:
     from generator.addresses import NoteInfo

@@ -15,14 +15,12 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from generator.addresses import NoteInfo, note_infos, note_title, site_attachments
-from generator.bodies import RenderContext
 from generator.config import config_problems, course_config, find_home
 from generator.diagnostics import Diagnostic
 from generator.engine.bookkeeping import (
-    Contribution,
+    ResolveState,
     add_incoming,
     add_users,
     base_slug,
@@ -41,9 +39,10 @@ from generator.engine.problems import SortedDiagnostics
 from generator.engine.recording import NoteRecord, note_snapshot, render_records, resolve_note
 from generator.frontmatter import string_list
 from generator.linkindex import LinkIndex
-from generator.model import Backlink, CourseConfig, ResolvedVault, Vault
+from generator.model import CourseConfig, ResolvedVault, Vault
 from generator.options import BuildOptions
 from generator.parse import ParsedNote
+from generator.rendercontext import RenderContext
 from generator.vaultwide import api_schema_problems, exercise_id_problems
 
 
@@ -57,29 +56,6 @@ class Change:
     backlinks: set[str] = field(default_factory=set)  # targets whose backlinks changed
     outgoing: set[str] = field(default_factory=set)  # old and new link targets of ``shown``
     tags: bool = False  # the tag lists or their display names changed
-
-
-@dataclass
-class ResolveState:
-    """Everything the previous resolve computed that the next one may reuse."""
-
-    infos: dict[str, NoteInfo] = field(default_factory=dict)
-    published: dict[str, NoteInfo] = field(default_factory=dict)  # infos of published notes
-    base_slugs: dict[str, str] = field(default_factory=dict)
-    info_diagnostics: list[Diagnostic] = field(default_factory=list)
-    index_key: Any = None
-    index: LinkIndex | None = None
-    config_key: Any = None
-    records: dict[str, NoteRecord] = field(default_factory=dict)
-    volatile: set[str] = field(default_factory=set)  # notes whose record is volatile
-    link_users: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    full_users: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    contributions: dict[str, Contribution] = field(default_factory=dict)
-    incoming: dict[str, dict[str, list[Backlink]]] = field(
-        default_factory=lambda: defaultdict(dict)
-    )
-    note_tags: dict[str, list[str]] = field(default_factory=dict)
-    resolved: ResolvedVault | None = None
 
 
 class IncrementalResolver:

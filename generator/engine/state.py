@@ -15,8 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from generator.engine.bookkeeping import ResolveState
 from generator.engine.pages import PageStore
-from generator.engine.resolver import ResolveState
 from generator.options import BuildOptions
 from generator.version import CODE_VERSION
 from generator.write import write_pickle

@@ -19,7 +19,7 @@ from generator.tryit.openapi import ApiSchema, SchemaError, load_schema, validat
 from generator.tryit.params import operation_help
 
 if TYPE_CHECKING:
-    from generator.bodies import PageHooks, RenderContext
+    from generator.rendercontext import FenceHooks, RenderContext
 
 DEFAULT_API_BASE = "http://127.0.0.1:8000"
 # The student's own app: never 8000, where the demo API listens while they follow the course
@@ -32,7 +32,7 @@ def openapi_source(context: RenderContext) -> str | None:
     return value if value and value.strip() else None
 
 
-def _schema(hooks: PageHooks) -> ApiSchema | None:
+def _schema(hooks: FenceHooks) -> ApiSchema | None:
     """The schema panels are checked against; None when it cannot be read, which
     :func:`schema_problems` reports once for the whole build. ``load_schema`` keeps what it
     read, so each process reads it once."""
@@ -61,7 +61,7 @@ def schema_problems(
     return []
 
 
-def _report(hooks: PageHooks, problems: list[Problem], base: int) -> None:
+def _report(hooks: FenceHooks, problems: list[Problem], base: int) -> None:
     for problem in problems:
         make = error if problem.severity == "error" else warning
         hooks.context.diagnostics.append(
@@ -73,7 +73,7 @@ def _shift(problems: list[Problem], offset: int) -> list[Problem]:
     return [Problem(p.offset + offset, p.code, p.message, p.hint, p.severity) for p in problems]
 
 
-def render_block(hooks: PageHooks, kind: str, content: str, line: int) -> str:
+def render_block(hooks: FenceHooks, kind: str, content: str, line: int) -> str:
     """The HTML of one ``tryit`` or ``exercise`` fence whose opening is on note line ``line``."""
     base = line + 1  # the content starts on the line after the fence
     if kind == "exercise":
@@ -102,7 +102,7 @@ def render_block(hooks: PageHooks, kind: str, content: str, line: int) -> str:
     )
 
 
-def _render_exercise(hooks: PageHooks, content: str, line: int, base: int) -> str:
+def _render_exercise(hooks: FenceHooks, content: str, line: int, base: int) -> str:
     exercise, problems = parse_exercise(content)
     if exercise is not None:
         # the student's own app has no schema here: only demo exercises are checked against one
@@ -127,7 +127,7 @@ def _render_exercise(hooks: PageHooks, content: str, line: int, base: int) -> st
     return _exercise_html(hooks, exercise)
 
 
-def _exercise_operation(hooks: PageHooks, exercise: Exercise) -> dict[str, Any] | None:
+def _exercise_operation(hooks: FenceHooks, exercise: Exercise) -> dict[str, Any] | None:
     """The schema's help for the exercise's endpoint: the solution's, else the start's."""
     schema = _schema(hooks) if exercise.target == "demo" else None
     if schema is None:
@@ -139,7 +139,7 @@ def _exercise_operation(hooks: PageHooks, exercise: Exercise) -> dict[str, Any] 
     return None
 
 
-def _exercise_html(hooks: PageHooks, exercise: Exercise) -> str:
+def _exercise_html(hooks: FenceHooks, exercise: Exercise) -> str:
     from generator.parse import markdown
 
     api_base = hooks.context.api_base or DEFAULT_API_BASE

@@ -1,5 +1,5 @@
 """The generator's modules import each other in one direction, and only public names: a test
-walks every import with ``ast`` (imports under ``if TYPE_CHECKING:`` are for types only)."""
+walks every import with ``ast``, those for type hints included."""
 
 from __future__ import annotations
 
@@ -14,13 +14,10 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def runtime_imports(tree: ast.Module) -> list[ast.ImportFrom | ast.Import]:
-    typing_only: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            typing_only.update(id(inner) for inner in ast.walk(node))
-    return [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom | ast.Import)
-            and id(node) not in typing_only]
+def all_imports(tree: ast.Module) -> list[ast.ImportFrom | ast.Import]:
+    """Every import of a module, those for types only (``if TYPE_CHECKING:``) included: a
+    circle through type hints is a circle in the design all the same."""
+    return [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom | ast.Import)]
 
 
 def import_graph() -> tuple[dict[str, set[str]], list[str]]:
@@ -30,7 +27,7 @@ def import_graph() -> tuple[dict[str, set[str]], list[str]]:
     graph: dict[str, set[str]] = {name: set() for name in modules}
     private: list[str] = []
     for name, path in modules.items():
-        for node in runtime_imports(ast.parse(path.read_text("utf-8"))):
+        for node in all_imports(ast.parse(path.read_text("utf-8"))):
             if isinstance(node, ast.Import):
                 graph[name] |= {a.name for a in node.names if a.name in modules}
                 continue
