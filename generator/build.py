@@ -113,7 +113,6 @@ def assemble(
         engine.restore(where)
         result = engine.run(None, loaded=loaded, progress=options.progress)
         mark = time.perf_counter()
-        cache.save({p.digest for p in result.parsed.values()})
         engine.save(where)
         result.timings["save state"] = time.perf_counter() - mark
     return BuildResult(result.vault, result.parsed, result.resolved, result.course,

@@ -23,10 +23,12 @@ SEARCH_DIR = "pagefind/"
 SHARD_FROM_PAGES = 500  # below this one Pagefind service is quick enough
 # Past that, a shard per this many pages, up to _MAX_SHARDS: on two cores four services
 # indexed 1,250 pages 10-20% sooner than two (each ends with a long single-threaded
-# compression, and smaller ones overlap better). Each shard is one more bundle for the
-# browser to load on the first search, hence the cap.
-_PAGES_PER_SHARD = 300
-_MAX_SHARDS = 4
+# compression, and smaller ones overlap better). An edit indexes its page's shard again,
+# about 2 ms a page: at 1,000 pages, shards of 333 took 0.67 s, of 100 0.23 s. Each shard
+# is one more bundle (70 KB of WebAssembly) for the browser to load on the first search,
+# hence the cap.
+_PAGES_PER_SHARD = 150
+_MAX_SHARDS = 8
 # A service holds about 80 KiB per page it indexes (some 200 MiB for 2,500 pages): past this
 # many pages, services run one core short of all at once, leaving that core to the pages being
 # rendered beside them (which the cores are busy with either way), so a big site's index

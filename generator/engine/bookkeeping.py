@@ -23,6 +23,7 @@ class ResolveState:
     """Everything the previous resolve computed that the next one may reuse."""
 
     infos: dict[str, NoteInfo] = field(default_factory=dict)
+    home: str | None = None  # the home note of the last resolve
     published: dict[str, NoteInfo] = field(default_factory=dict)  # infos of published notes
     base_slugs: dict[str, str] = field(default_factory=dict)
     info_diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -177,7 +178,7 @@ def make_note(
         links=links,
         html=html,
         text=info.parsed.text,
-        description=str(fm.get("description") or _first_paragraph(info.parsed.text)),
+        description=note_description(info),
         exercises=list(exercises),
         cssclasses=string_list(fm.get("cssclasses")),
         order=_number(fm.get("order")),
@@ -185,6 +186,16 @@ def make_note(
         tryits=TRYIT_MARK in html,
         attachments=attachments,
     )
+
+
+def note_description(info: NoteInfo) -> str:
+    fm = info.parsed.frontmatter
+    return str(fm.get("description") or _first_paragraph(info.parsed.text))
+
+
+def shown_elsewhere(info: NoteInfo | None) -> Any:
+    """What other pages show of a note: in backlinks, previous and next, the sidebar."""
+    return None if info is None else (info.title, note_description(info))
 
 
 def _number(value: Any) -> float | None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from generator.attachments import published_attachments, unpublished_attachments
 from generator.course import Course, build_course
 from generator.diagnostics import Diagnostic
-from generator.engine.pages import PageStore
+from generator.engine.pages import PageStore, inputs_digest
 from generator.engine.problems import SortedDiagnostics
 from generator.engine.resolver import IncrementalResolver
 from generator.engine.state import read_state, save_state
@@ -72,7 +72,10 @@ class Engine:
         self.files: dict[str, bytes] = {}  # the last run's, search index included
         self.search_files: dict[str, bytes] = {}
         self.search_shards: dict[str, dict[str, bytes]] = {}  # reused by unchanged shards
-        self._documents: dict[str, tuple[Note, str]] = {}
+        # note path -> (the note, or its digest in a restored state; its search document)
+        self._documents: dict[str, tuple[Note | bytes, str]] = {}
+        # note path -> the digest saved for its document's note, while that note is unchanged
+        self._document_digests: dict[str, bytes] = {}
         self._published: set[str] = set()  # attachments a published page links to or shows
         self._linkable: dict[str, str] | None = None  # the resolved attachments it is of
         self._attachments: dict[str, bytes] | None = None  # output path -> bytes
@@ -80,16 +83,25 @@ class Engine:
 
     def restore(self, path: Path | None) -> None:
         """Start from the state an earlier engine of the same vault saved at ``path``."""
-        stored = read_state(path)
+        stored = read_state(path, self.cache)
         if stored is not None:
             self.resolver.state = stored["resolver"]
             self.pages = stored["pages"]
             self.search_shards = stored["search"]
             self._documents = stored.get("documents", {})
+            self._document_digests = {path: note for path, (note, _) in self._documents.items()
+                                      if isinstance(note, bytes)}
 
     def save(self, path: Path | None) -> None:
-        """Keep what the next engine of this vault can reuse at ``path``."""
-        save_state(path, self.resolver.state, self.pages, self.search_shards, self._documents)
+        """Keep what the next engine of this vault can reuse at ``path``, and the parsed notes
+        it names in the parse store."""
+        self.cache.save({p.digest for p in self.parsed.values()})
+        # The notes are the largest part of the state: their digests say as much.
+        known = self._document_digests
+        documents = {path: (known.get(path) or inputs_digest(note) if isinstance(note, Note)
+                            else note, text)
+                     for path, (note, text) in self._documents.items()}
+        save_state(path, self.resolver.state, self.pages, self.search_shards, documents)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -134,6 +146,15 @@ class Engine:
             if workers is not None:
                 workers.close()
         timings["resolve"] = time.perf_counter() - mark
+        if change.full:
+            self._document_digests = {}
+        else:  # the search documents of notes it left alone are still good
+            for path in change.notes:
+                self._document_digests.pop(path, None)
+            for path, (known, text) in self._documents.items():
+                if isinstance(known, bytes) and path in resolved.notes and (
+                        path not in change.notes):
+                    self._documents[path] = (resolved.notes[path], text)
         mark = time.perf_counter()
         course = self.course
         if course is None or change.full or change.shown or change.tags:
@@ -178,14 +199,20 @@ class Engine:
         """Every page's search document, reusing those of unchanged notes."""
         if self.resolved is None:
             return {}
-        documents: dict[str, tuple[Note, str]] = {}
+        documents: dict[str, tuple[Note | bytes, str]] = {}
+        texts: dict[str, str] = {}
         for path, note in self.resolved.notes.items():
             known = self._documents.get(path)
-            same = known is not None and (known[0] is note or known[0] == note)
-            documents[path] = known if same and known is not None else (
-                note, search_document(note))
+            if known is not None and (
+                known[0] is note or (isinstance(known[0], bytes) and known[0] == inputs_digest(
+                    note)) or known[0] == note):
+                text = known[1]
+            else:
+                text = search_document(note)
+            documents[path] = (note, text)
+            texts[output_path(note)] = text
         self._documents = documents
-        return {output_path(note): text for note, text in documents.values()}
+        return texts
 
     # -- taking files in -------------------------------------------------------------------
 

@@ -8,6 +8,9 @@ resolve, a theme change or a change to what every page shows (the sidebar) widen
 
 from __future__ import annotations
 
+import hashlib
+import io
+import pickle
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +36,9 @@ class PageStore:
 
     theme_fingerprint: str = ""  # of the theme the pages were rendered with
     shared_key: Any = None
-    note_keys: dict[str, Any] = field(default_factory=dict)  # note path -> page inputs
+    # note path -> digest of its page inputs (:func:`inputs_digest`): the inputs themselves
+    # hold the whole Note, and kept in the saved state they made it five times larger
+    note_keys: dict[str, bytes] = field(default_factory=dict)
     note_pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # -> (out, bytes)
     generated_keys: dict[str, Any] = field(default_factory=dict)  # out -> page inputs
     generated: dict[str, bytes] = field(default_factory=dict)
@@ -105,7 +110,8 @@ class PageStore:
             # Every page is rendered; its inputs are kept all the same, or the next change
             # that compares pages (a rename, a build from the saved state) would find none
             # and render every page again.
-            self.note_keys = {p: page_inputs(vault, course, n) for p, n in notes.items()}
+            self.note_keys = {p: inputs_digest(page_inputs(vault, course, n))
+                              for p, n in notes.items()}
             return set(notes)
         if change.full or change.tags:
             candidates = set(notes)
@@ -120,11 +126,27 @@ class PageStore:
         for path in candidates:
             if path not in notes:
                 continue
-            key = page_inputs(vault, course, notes[path])
+            key = inputs_digest(page_inputs(vault, course, notes[path]))
             if self.note_keys.get(path) != key:
                 todo.add(path)
             self.note_keys[path] = key
         return todo
+
+
+def inputs_digest(value: Any) -> bytes:
+    """A digest of ``value`` (plain data: dataclasses, tuples, lists, dicts, strings) that is
+    the same for equal values, in this process and the next.
+
+    Pickle's memo would write a string met twice once as a copy and once as a reference,
+    so equal values held differently could differ; "fast" mode keeps no memo. A value with
+    a set could still differ between processes (string hashes are salted): that only renders
+    a page again.
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    pickler.dump(value)
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
 
 
 def generated_page_inputs(

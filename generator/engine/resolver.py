@@ -31,6 +31,7 @@ from generator.engine.bookkeeping import (
     move_incoming,
     page_note,
     remove_users,
+    shown_elsewhere,
     sorted_backlinks,
     still_valid,
     tag_lists,
@@ -84,14 +85,15 @@ class IncrementalResolver:
             fast = self._fast(vault, parsed, changed)
             if fast is not None:
                 return fast
-        return self._full(vault, parsed, render), Change(full=True)
+        return self._full(vault, parsed, render)
 
     # -- full path -------------------------------------------------------------------------
 
     def _full(
         self, vault: Vault, parsed: dict[str, ParsedNote], render: RecordRenderer | None
-    ) -> ResolvedVault:
+    ) -> tuple[ResolvedVault, Change]:
         state, options = self.state, self.options
+        before_infos, before_records = state.infos, state.records
         home = find_home(vault)
         overrides = {"base_url": options.base_url, "api_base": options.api_base}
         config = course_config(parsed.get(home) if home else None, vault, overrides)
@@ -131,6 +133,10 @@ class IncrementalResolver:
                 records[path] = record
         records.update((render or render_records)(base, todo) if todo else {})
         records = {path: records[path] for path in published}  # in the vault's order
+        change = Change(full=True)
+        if before_records and not everything and not index_changed and home == state.home:
+            change = narrow_change(before_infos, before_records, published, records, home)
+        state.home = home
         state.infos, state.index_key, state.index = infos, index_key, index
         state.config_key, state.records = config_key, records
         state.published = published
@@ -166,7 +172,7 @@ class IncrementalResolver:
         self.diagnostics.replace_group("links", {p: records[p].diagnostics for p in published})
         self._vaultwide(vault, resolved)
         state.resolved = resolved
-        return resolved
+        return resolved, change
 
     def _vaultwide(self, vault: Vault, resolved: ResolvedVault) -> None:
         """The checks that span every note, from the records as they are now."""
@@ -208,10 +214,13 @@ class IncrementalResolver:
         published = dict(state.published)  # which notes are published cannot change here
         published.update((p, info) for p, info in new_infos.items() if info.published)
         change = Change(full=False)
-        change.shown = {p for p in changed if note_snapshot(state.infos[p]) !=
-                        note_snapshot(infos[p])}
+        # Bodies that link to a note show its address and anchors; pages also show its title
+        # (in backlinks, the sidebar, previous and next).
+        moved = {p for p in changed if note_snapshot(state.infos[p]) != note_snapshot(infos[p])}
+        change.shown = moved | {p for p in changed if shown_elsewhere(state.infos[p])
+                                != shown_elsewhere(infos[p])}
         redo = {p for p in changed if p in published}
-        for path in change.shown:
+        for path in moved:
             redo |= state.link_users.get(path, set())
         for path in changed:
             redo |= state.full_users.get(path, set())
@@ -286,6 +295,50 @@ class IncrementalResolver:
 
 
 RecordRenderer = Callable[[RenderContext, list[str]], dict[str, NoteRecord]]
+
+
+def narrow_change(
+    before_infos: dict[str, NoteInfo],
+    before_records: dict[str, NoteRecord],
+    published: dict[str, NoteInfo],
+    records: dict[str, NoteRecord],
+    home: str | None,
+) -> Change:
+    """What a full resolve changed, when the notes, their addresses and the home note are the
+    ones the state was left with (a build after editing notes): the notes whose body was
+    rendered again or whose parse differs, and what their pages reach. Without it, a build
+    from the saved state compared the inputs of every page, a third of a one-edit build.
+    A changed home note (the outline of the course) changes everything."""
+    change = Change(full=False)
+    for path, info in published.items():
+        old = before_infos.get(path)
+        record, old_record = records[path], before_records.get(path)
+        if old is None or old_record is None:
+            return Change(full=True)
+        if record is old_record and _note_facts(old) == _note_facts(info):
+            continue  # the same Note as the last run made
+        if path == home:
+            return Change(full=True)
+        change.notes.add(path)
+        title_moved = (shown_elsewhere(old) != shown_elsewhere(info)
+                       or note_snapshot(old) != note_snapshot(info))
+        if title_moved:
+            change.shown.add(path)
+        new = contribution_of(path, record, info, published)
+        known = contribution_of(path, old_record, old, published)
+        if new != known or title_moved:
+            targets = {target for target, _ in known} | {target for target, _ in new}
+            change.backlinks |= targets
+            if title_moved:
+                change.outgoing |= targets
+        if collect_note_tags(old.parsed) != collect_note_tags(info.parsed):
+            change.tags = True
+    return change
+
+
+def _note_facts(info: NoteInfo) -> tuple[str, str, str, bool, str]:
+    """What a page's Note takes from the note's info, besides its record and the home note."""
+    return (info.title, info.slug, info.url, info.published, info.parsed.digest)
 
 
 def render_context(

@@ -11,17 +11,18 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from generator.addresses import NoteInfo
 from generator.engine.bookkeeping import ResolveState
 from generator.engine.pages import PageStore
 from generator.options import BuildOptions
+from generator.parse import ParseCache
 from generator.version import CODE_VERSION
 from generator.write import write_pickle
 
-FORMAT = 1
+FORMAT = 2
 
 
 def state_path(options: BuildOptions) -> Path | None:
@@ -33,8 +34,9 @@ def state_path(options: BuildOptions) -> Path | None:
     return options.cache_dir / f"engine-{key}.pickle"
 
 
-def read_state(path: Path | None) -> dict[str, Any] | None:
-    """The parts of a saved state, or None when there is none this generator can use."""
+def read_state(path: Path | None, cache: ParseCache) -> dict[str, Any] | None:
+    """The parts of a saved state, or None when there is none this generator can use.
+    The parsed notes it names are taken from ``cache``, saved beside it."""
     if path is None or not path.is_file():
         return None
     try:
@@ -46,6 +48,15 @@ def read_state(path: Path | None) -> dict[str, Any] | None:
         return None
     if stored.get("version") != CODE_VERSION:
         return None
+    infos: dict[str, NoteInfo] = {}
+    for note, (title, slug, url, digest, published) in stored["infos"].items():
+        parsed = cache.get(digest)
+        if parsed is None:  # the parse store was removed or replaced: start afresh
+            return None
+        infos[note] = NoteInfo(note, title, slug, url, parsed, published)
+    stored["resolver"] = ResolveState(
+        infos=infos, home=stored["home"], index_key=stored["index_key"], index=stored["index"],
+        config_key=stored["config_key"], records=stored["records"])
     return stored
 
 
@@ -56,21 +67,22 @@ def save_state(
     search_shards: dict[str, dict[str, bytes]],
     documents: dict[str, Any],
 ) -> None:
-    """Keep the state for the next build. Tokens are left out: they are large and quick to
-    make again, and a run that needs them parses the note again."""
+    """Keep the state for the next build: what the full resolve of the next run compares
+    (:meth:`generator.engine.resolver.IncrementalResolver._full` makes the rest again, from
+    the records). Parsed notes are named by digest: the parse store beside keeps them, and
+    loading them twice took a quarter of a one-edit build."""
     if path is None:
         return
-    slim = replace(
-        resolver,
-        infos={p: replace(i, parsed=replace(i.parsed, tokens=[]))
-               for p, i in resolver.infos.items()},
-        published={},
-        resolved=None,
-    )
     stored = {
         "format": FORMAT,
         "version": CODE_VERSION,
-        "resolver": slim,
+        "infos": {p: (i.title, i.slug, i.url, i.parsed.digest, i.published)
+                  for p, i in resolver.infos.items()},
+        "home": resolver.home,
+        "index_key": resolver.index_key,
+        "index": resolver.index,
+        "config_key": resolver.config_key,
+        "records": resolver.records,
         "pages": pages,
         "search": search_shards,
         "documents": documents,

@@ -152,7 +152,7 @@ def test_a_big_site_leaves_a_core_to_page_rendering(monkeypatch: pytest.MonkeyPa
 
 
 def test_shard_count_one_for_small_sites_then_grows_to_a_cap() -> None:
-    assert [shard_count(n) for n in (1, 499, 500, 899, 900, 1250, 100_000)] == [1, 1, 2, 2, 3, 4, 4]
+    assert [shard_count(n) for n in (1, 499, 500, 899, 900, 1250, 100_000)] == [1, 1, 3, 5, 6, 8, 8]
 
 
 def test_build_search_index_streams_a_site_larger_than_the_send_window(

@@ -308,3 +308,29 @@ def test_incremental_capped_diagnostics_match_full_build(tmp_path: Path) -> None
 
 def build_diagnostics(vault: Path, out: Path) -> list[Diagnostic]:
     return build(BuildOptions(vault=vault, out=out, cache_dir=None)).diagnostics
+
+
+@pytest.mark.parametrize("how", ["dev", "saved state"])
+def test_incremental_frontmatter_retitle_reaches_the_backlinks_of_the_page_it_links_to(
+    make_vault: VaultFactory, tmp_path: Path, how: str
+) -> None:
+    # The body of the linking note is unchanged to other notes (links show their own text),
+    # but the page it links to lists it by title among its backlinks.
+    vault = make_vault({
+        "index.md": "# Course\n\n## 1. Start\n\n- [[Target]]\n",
+        "Source.md": "---\ntitle: Old title\n---\nSee [[Target]].\n",
+        "Target.md": "# Target\n\nText.\n",
+    })
+    options = BuildOptions(vault=vault, out=tmp_path / "site", cache_dir=tmp_path / "cache")
+    site = LiveSite(options, background_search=False) if how == "dev" else None
+    if site is not None:
+        site.full_build()
+    else:
+        build(options)
+    (vault / "Source.md").write_text("---\ntitle: New title\n---\nSee [[Target]].\n", "utf-8")
+    if site is not None:
+        site.rebuild({vault / "Source.md"})
+    else:
+        build(options)
+    page = (tmp_path / "site" / "target" / "index.html").read_text("utf-8")
+    assert "New title" in page and "Old title" not in page

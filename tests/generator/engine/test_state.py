@@ -54,3 +54,27 @@ def test_state_from_another_generator_is_ignored(make_vault: VaultFactory, tmp_p
     assert where is not None
     where.write_bytes(b"not a pickle")
     assert run_from_saved_state(options) == 4
+
+
+def test_state_edit_of_a_linking_note_renders_it_and_the_page_it_links_to(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    # One renders again (its text changed) and so does Two, whose backlinks quote One's text;
+    # the course home and Three show nothing of it.
+    vault = make_vault(VAULT)
+    options = BuildOptions(vault=vault, out=tmp_path / "site", cache_dir=tmp_path / "cache")
+    run_from_saved_state(options)
+    (vault / "One.md").write_text("# One\n\nSee [[Two]], said differently.\n", "utf-8")
+    assert run_from_saved_state(options) == 2
+
+
+def test_state_lost_parse_store_renders_every_page_again(
+    make_vault: VaultFactory, tmp_path: Path
+) -> None:
+    options = BuildOptions(vault=make_vault(VAULT), out=tmp_path / "site",
+                           cache_dir=tmp_path / "cache")
+    run_from_saved_state(options)
+    where = cache_path(options)
+    assert where is not None
+    where.unlink()  # the state names parsed notes kept there
+    assert run_from_saved_state(options) == 4
