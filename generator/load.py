@@ -46,7 +46,7 @@ def load_vault(root: Path, *, skip: Iterable[Path] = ()) -> tuple[Vault, list[Di
 
 def vault_problems(vault: Vault) -> list[Diagnostic]:
     """What is wrong with the vault as a whole (its diagnostics have no file)."""
-    if vault.notes:
+    if any(f.is_note for f in vault.files.values()):
         return []
     return [
         warning(

@@ -477,6 +477,8 @@ def shared_page_inputs(vault: ResolvedVault, course: Course) -> Any:
 
 def has_tryits(vault: ResolvedVault) -> bool:
     """Whether a page shows a try-it or exercise panel: then every page has the API control."""
+    if vault.tryit_notes is not None:
+        return bool(vault.tryit_notes)
     return any(note.tryits for note in vault.notes.values())
 
 

@@ -126,8 +126,14 @@ class LiveSite:
         with self._lock:
             result = self.engine.run(paths, search=False, theme_changed=theme_changed)
             files = result.files
-            remove = self.files.keys() - files.keys()
-            written = write_files(self.options.out, self._differing(files), remove=remove)
+            if result.touched is None:
+                differing = self._differing(files)
+                remove = self.files.keys() - files.keys()
+            else:  # only these can differ: comparing every file took 70 ms at 10,000 notes
+                differing = self._differing({name: files[name] for name in result.touched
+                                             if name in files})
+                remove = set()
+            written = write_files(self.options.out, differing, remove=remove)
             self.files = files
             self._generation += 1
         self._take_diagnostics()

@@ -22,7 +22,7 @@ from generator.course import Course, build_course
 from generator.diagnostics import Diagnostic
 from generator.engine.pages import PageStore, inputs_digest
 from generator.engine.problems import SortedDiagnostics
-from generator.engine.resolver import IncrementalResolver
+from generator.engine.resolver import Change, IncrementalResolver
 from generator.engine.state import read_state, save_state
 from generator.exports import search_document
 from generator.load import load_vault, read_file, vault_file, vault_problems
@@ -49,6 +49,9 @@ class Result:
     changed: list[str]  # vault paths this run took in ("(everything)" for a whole load)
     pages: int  # note pages rendered by this run
     timings: dict[str, float] = field(default_factory=dict)
+    # the files that may differ from the last run's, the others being the same bytes; None:
+    # any file may, or files were added or removed
+    touched: set[str] | None = None
 
 
 class Engine:
@@ -80,6 +83,7 @@ class Engine:
         self._linkable: dict[str, str] | None = None  # the resolved attachments it is of
         self._attachments: dict[str, bytes] | None = None  # output path -> bytes
         self._attachments_of: set[str] | None = None
+        self._note_attachments: dict[str, list[str]] | None = None  # note path -> its own
 
     def restore(self, path: Path | None) -> None:
         """Start from the state an earlier engine of the same vault saved at ``path``."""
@@ -148,7 +152,7 @@ class Engine:
         timings["resolve"] = time.perf_counter() - mark
         if change.full:
             self._document_digests = {}
-        else:  # the search documents of notes it left alone are still good
+        elif self._document_digests:  # restored: the documents of notes left alone still hold
             for path in change.notes:
                 self._document_digests.pop(path, None)
             for path, (known, text) in self._documents.items():
@@ -161,7 +165,7 @@ class Engine:
             course, _ = build_course(resolved)
         self.problems.replace_group("load", self.load_problems)
         self.problems.replace("course", "", course.diagnostics)
-        published = published_attachments(resolved)
+        published = self._published_attachments(resolved, change)
         if published != self._published or resolved.attachments is not self._linkable:
             self._published, self._linkable = published, resolved.attachments
             self.problems.replace("attachments", "", unpublished_attachments(resolved, published))
@@ -171,17 +175,20 @@ class Engine:
             # Pagefind indexes in its own process: it works while the pages are rendered here.
             index = background.submit(self.search_index) if search else None
             tell(f"Rendering {len(resolved.notes)} pages", 0.55)
-            files, pages = self.pages.assemble(resolved, course, change)
+            files, pages, touched = self.pages.assemble(resolved, course, change)
             timings["render"] = time.perf_counter() - mark
             if index is not None:
                 tell("Indexing for search", 0.9)
                 index.result()
         timings["pages and search"] = time.perf_counter() - mark
         self.course = course
+        attachments_before = self._attachments
         self.files = {**self._copied_attachments(), **files, **self.search_files}
+        if search or self._attachments is not attachments_before:
+            touched = None
         timings["total"] = time.perf_counter() - started
         return Result(self.vault_now, self.parsed, resolved, course, self.files,
-                      resolved.diagnostics, names, pages, timings)
+                      resolved.diagnostics, names, pages, timings, touched)
 
     @property
     def vault_now(self) -> Vault:
@@ -290,6 +297,22 @@ class Engine:
             self.load_problems[""] = whole
         self.parsed.update(parse_notes(changed_notes, self.cache))
         return sorted(rels), False
+
+    def _published_attachments(self, resolved: ResolvedVault, change: Change) -> set[str]:
+        """The attachments published pages link to or show, looked for again in every note
+        only when a note's own changed."""
+        if change.full or self._note_attachments is None:
+            self._note_attachments = {p: n.attachments for p, n in resolved.notes.items()}
+            return published_attachments(resolved)
+        dirty = False
+        for path in change.notes:
+            note = resolved.notes.get(path)
+            if note is None:
+                dirty = dirty or self._note_attachments.pop(path, None) is not None
+            elif self._note_attachments.get(path) != note.attachments:
+                self._note_attachments[path] = note.attachments
+                dirty = True
+        return published_attachments(resolved) if dirty else self._published
 
     def _copied_attachments(self) -> dict[str, bytes]:
         """The attachments the site copies: those a published page links to or shows. Looking

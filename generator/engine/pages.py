@@ -48,13 +48,17 @@ class PageStore:
 
     def assemble(
         self, vault: ResolvedVault, course: Course, change: Change
-    ) -> tuple[dict[str, bytes], int]:
-        """Every file of the site but search and attachments; and how many notes rendered."""
+    ) -> tuple[dict[str, bytes], int, set[str] | None]:
+        """Every file of the site but search and attachments; how many notes rendered; and
+        the files that may differ from the last run's (None: any file may, or the set of
+        files changed)."""
         theme = load_theme()
         if theme.fingerprint != self.theme_fingerprint:
             self.note_keys, self.generated_keys = {}, {}
             self.shared_key = None  # every page again
             change = Change(full=True)
+        known_generated = self.generated_keys.keys()
+        same_notes = self.note_pages.keys() == vault.notes.keys()
         self.theme_fingerprint = theme.fingerprint
         shared = shared_page_inputs(vault, course)
         everything = shared != self.shared_key
@@ -79,7 +83,12 @@ class PageStore:
             redo &= set(generated_keys)
         self.course = course
         rendered = render_pages(vault, course, notes=todo, generated=redo)
-        if self.note_pages.keys() == vault.notes.keys():  # the same notes: patch
+        touched: set[str] | None = None
+        if same_notes and not (change.full or everything or change.tags) and (
+                generated_keys.keys() == known_generated):
+            touched = {output_path(vault.notes[path]) for path in todo} | redo | {
+                "content-index.json", "sitemap.xml"}
+        if same_notes:  # the same notes: patch
             for path in todo:
                 out = output_path(vault.notes[path])
                 self.note_pages[path] = (out, rendered[out])
@@ -100,7 +109,7 @@ class PageStore:
         files["content-index.json"] = self.content.update(vault, course, change)
         if vault.config.base_url:
             files["sitemap.xml"] = sitemap(vault, course)
-        return files, len(todo)
+        return files, len(todo), touched
 
     def _note_todo(
         self, vault: ResolvedVault, course: Course, change: Change, everything: bool
@@ -121,7 +130,8 @@ class PageStore:
                 for neighbour in (course.previous(path), course.next(path)):
                     if neighbour is not None:
                         candidates.add(neighbour.path)
-        self.note_keys = {p: k for p, k in self.note_keys.items() if p in notes}
+        if self.note_keys.keys() != notes.keys():
+            self.note_keys = {p: k for p, k in self.note_keys.items() if p in notes}
         todo = {p for p in notes if p not in self.note_pages}
         for path in candidates:
             if path not in notes:

@@ -165,6 +165,7 @@ class IncrementalResolver:
             tag_names=tag_names,
             diagnostics=[],
             home=home if home in notes else None,
+            tryit_notes={p for p, note in notes.items() if note.tryits},
         )
         self.diagnostics.replace_group("parse", {p: item.diagnostics for p, item in
                                                  parsed.items()})
@@ -174,14 +175,19 @@ class IncrementalResolver:
         state.resolved = resolved
         return resolved, change
 
-    def _vaultwide(self, vault: Vault, resolved: ResolvedVault) -> None:
-        """The checks that span every note, from the records as they are now."""
-        records = self.state.records.values()
-        sites = [site for record in records for site in record.exercise_sites]
-        self.diagnostics.replace("vaultwide", "exercises", exercise_id_problems(sites))
-        project_root = self.options.project_root or Path(vault.root).parent
-        self.diagnostics.replace("vaultwide", "api", api_schema_problems(
-            vault, resolved.home, resolved.config, resolved.notes.values(), project_root))
+    def _vaultwide(self, vault: Vault, resolved: ResolvedVault, *, exercises: bool = True,
+                   api: bool = True) -> None:
+        """The checks that span every note, from the records as they are now (after a save,
+        only those whose inputs it changed: ``exercises``, the exercise ids; ``api``, whether
+        a page shows a panel)."""
+        if exercises:
+            records = self.state.records.values()
+            sites = [site for record in records for site in record.exercise_sites]
+            self.diagnostics.replace("vaultwide", "exercises", exercise_id_problems(sites))
+        if api:
+            project_root = self.options.project_root or Path(vault.root).parent
+            self.diagnostics.replace("vaultwide", "api", api_schema_problems(
+                vault, resolved.home, resolved.config, resolved.notes.values(), project_root))
 
     # -- fast path -------------------------------------------------------------------------
 
@@ -229,12 +235,15 @@ class IncrementalResolver:
         base = render_context(state.index, published, before.attachments, project_root, vault,
                               before.config)
         records = dict(state.records)
+        exercises_changed = False
         for path in sorted(redo):
             if path not in published:
                 continue
             old_record = records.get(path)
             record = resolve_note(path, base)
             records[path] = record
+            exercises_changed = exercises_changed or bool(record.exercise_sites) or bool(
+                old_record is not None and old_record.exercise_sites)
             if old_record is not None:
                 remove_users(state, path, old_record)
             if path in change.shown:  # its old link targets show its old title
@@ -254,6 +263,8 @@ class IncrementalResolver:
             else:
                 state.volatile.discard(path)
         notes = dict(before.notes)
+        tryit_notes = set(before.tryit_notes if before.tryit_notes is not None else (
+            p for p, note in notes.items() if note.tryits))
         tags_changed = False
         for path in redo | set(changed):
             if path not in published:
@@ -263,6 +274,10 @@ class IncrementalResolver:
                 state.note_tags[path] = tags
                 tags_changed = True
             notes[path] = page_note(path, published[path], records[path], tags, home)
+            if notes[path].tryits:
+                tryit_notes.add(path)
+            else:
+                tryit_notes.discard(path)
             change.notes.add(path)
         backlinks = dict(before.backlinks)
         for target in change.backlinks:
@@ -284,12 +299,18 @@ class IncrementalResolver:
             tag_names=tag_names,
             diagnostics=[],
             home=before.home,
+            tryit_notes=tryit_notes,
         )
         for path in changed:
             self.diagnostics.replace("parse", path, parsed[path].diagnostics)
         for path in redo & published.keys():
             self.diagnostics.replace("links", path, records[path].diagnostics)
-        self._vaultwide(vault, resolved)
+        panels_before = bool(before.tryit_notes) if before.tryit_notes is not None else any(
+            note.tryits for note in before.notes.values())
+        # The schema named by ``openapi:`` is a file that may change between saves; the demo
+        # API's own schema does not.
+        self._vaultwide(vault, resolved, exercises=exercises_changed,
+                        api=bool(before.config.openapi) or panels_before != bool(tryit_notes))
         state.resolved = resolved
         return resolved, change
 
