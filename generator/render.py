@@ -72,10 +72,12 @@ def render_pages(
     *,
     notes: Collection[str] = (),
     generated: Collection[str] = (),
+    theme: Theme | None = None,
 ) -> dict[str, bytes]:
     """Only some pages: the pages of the vault paths ``notes`` and the generated pages (from
-    :func:`generated_pages`) named in ``generated``; the dev loop renders what changed."""
-    site = _Site(vault, course, load_theme())
+    :func:`generated_pages`) named in ``generated``; the dev loop renders what changed.
+    ``theme``: the theme as the caller loaded it (looking at its files again costs a few ms)."""
+    site = _Site(vault, course, theme or load_theme())
     files: dict[str, bytes] = {}
     for path in sorted(notes):
         note = vault.notes[path]
@@ -85,9 +87,11 @@ def render_pages(
     return files
 
 
-def generated_pages(vault: ResolvedVault, course: Course) -> list[str]:
+def generated_pages(
+    vault: ResolvedVault, course: Course, theme: Theme | None = None
+) -> list[str]:
     """Output paths of the pages made from the course rather than from one note."""
-    return list(_Site(vault, course, load_theme()).index_plan())
+    return list(_Site(vault, course, theme or load_theme()).index_plan())
 
 
 class _Site:

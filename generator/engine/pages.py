@@ -26,7 +26,7 @@ from generator.render import (
     render_pages,
     shared_page_inputs,
 )
-from generator.theme import load_theme
+from generator.theme import Theme, load_theme
 from generator.urls import output_path
 
 
@@ -66,7 +66,7 @@ class PageStore:
         todo = self._note_todo(vault, course, change, everything)
         if change.full or everything or course is not self.course or not self.generated_keys:
             self.cards = {p: card(vault, course, p) for p in vault.notes}
-            generated_keys = generated_page_inputs(vault, course, self.cards)
+            generated_keys = generated_page_inputs(vault, course, self.cards, theme)
             redo = {out for out, key in generated_keys.items()
                     if everything or self.generated_keys.get(out) != key or key is None
                     or out not in self.generated}
@@ -82,7 +82,7 @@ class PageStore:
                         for tag in vault.notes[path].tags}
             redo &= set(generated_keys)
         self.course = course
-        rendered = render_pages(vault, course, notes=todo, generated=redo)
+        rendered = render_pages(vault, course, notes=todo, generated=redo, theme=theme)
         touched: set[str] | None = None
         if same_notes and not (change.full or everything or change.tags) and (
                 generated_keys.keys() == known_generated):
@@ -132,7 +132,8 @@ class PageStore:
                         candidates.add(neighbour.path)
         if self.note_keys.keys() != notes.keys():
             self.note_keys = {p: k for p, k in self.note_keys.items() if p in notes}
-        todo = {p for p in notes if p not in self.note_pages}
+        todo = set() if self.note_pages.keys() == notes.keys() else {
+            p for p in notes if p not in self.note_pages}
         for path in candidates:
             if path not in notes:
                 continue
@@ -160,7 +161,8 @@ def inputs_digest(value: Any) -> bytes:
 
 
 def generated_page_inputs(
-    vault: ResolvedVault, course: Course, cards: dict[str, Any] | None = None
+    vault: ResolvedVault, course: Course, cards: dict[str, Any] | None = None,
+    theme: Theme | None = None,
 ) -> dict[str, Any]:
     """Each generated page's output path and what it shows besides the shared inputs;
     ``None`` for a page this function does not know, which is then always rendered.
@@ -189,7 +191,7 @@ def generated_page_inputs(
         "index.html": concepts,
         **by_tag,
     }
-    return {out: known.get(out) for out in generated_pages(vault, course)}
+    return {out: known.get(out) for out in generated_pages(vault, course, theme)}
 
 
 def card(vault: ResolvedVault, course: Course, path: str) -> Any:
