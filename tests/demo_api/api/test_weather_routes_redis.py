@@ -27,6 +27,11 @@ def test_weather_on_redis_second_ask_is_cached_and_the_key_is_shared(
     assert answer.status_code == 200
     assert answer.json()["cached"] is True
     assert redis_server.command("EXISTS", "weather:v1:portland|OR|US|metric") == "1"
+    assert first.app.state.weather_service.cache.kind == "redis"  # type: ignore[attr-defined]
+
+
+def test_weather_cache_url_memory_is_the_default(client: TestClient) -> None:
+    assert client.app.state.weather_service.cache.kind == "memory"  # type: ignore[attr-defined]
 
 
 def test_weather_on_redis_repeated_ask_is_replayed_while_the_entry_holds(
