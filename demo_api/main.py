@@ -22,11 +22,9 @@ from demo_api.api.errors import register_error_handlers
 from demo_api.api.replay import AnswerReplays
 from demo_api.logs import protect_secrets_in_logs
 from demo_api.middleware import MaxBodySizeMiddleware
-from demo_api.models import WeatherReport
-from demo_api.services.cache import TTLCache
 from demo_api.services.providers import build_provider
 from demo_api.services.reports import SQLiteReportRepository
-from demo_api.services.weather import WeatherService
+from demo_api.services.weather import WeatherService, open_weather_cache
 from demo_api.settings import Settings
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -48,10 +46,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # One database and one HTTP client for the whole process, closed on shutdown.
         repository = SQLiteReportRepository(settings.database_path)
         repository.open()
-        async with httpx.AsyncClient(
-            timeout=settings.upstream_timeout_seconds, verify=_tls_context()
-        ) as client:
-            cache: TTLCache[WeatherReport] = TTLCache(settings.cache_ttl_seconds)
+        # The cache (WEATHER_CACHE_URL) too: a Redis connection pool is closed with it.
+        async with (
+            httpx.AsyncClient(
+                timeout=settings.upstream_timeout_seconds, verify=_tls_context()
+            ) as client,
+            open_weather_cache(settings) as cache,
+        ):
             app.state.report_repository = repository
             app.state.weather_service = WeatherService(build_provider(settings, client), cache)
             app.state.answer_replays = AnswerReplays()

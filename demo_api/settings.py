@@ -26,6 +26,8 @@ class Settings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
+        # A bad value is named in the error, never echoed: URLs may hold a password.
+        hide_input_in_errors=True,
     )
 
     provider: Literal["auto", "offline", "openweathermap"] = "auto"
@@ -37,6 +39,9 @@ class Settings(BaseSettings):
 
     database_path: Path = Path("demo_api.sqlite3")
     cache_ttl_seconds: float = Field(default=3600.0, ge=0)
+    cache_url: str = "memory"
+    """``memory`` (each worker its own) or a Redis every worker and host shares:
+    ``redis://[:password@]host:port/N``, ``rediss://…`` (TLS) or ``unix:///path/redis.sock``."""
     environment: Literal["development", "production"] = "development"
     """``production`` (set by the systemd unit) allows only the origins in ``cors_origins``."""
 
@@ -59,6 +64,18 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @field_validator("cache_url")
+    @classmethod
+    def _known_cache(cls, value: str) -> str:
+        value = value.strip()
+        if value == "memory" or value.partition("://")[0] in {"redis", "rediss", "unix"}:
+            return value
+        scheme = value.partition("://")[0] if "://" in value else value[:20]
+        raise ValueError(
+            f"WEATHER_CACHE_URL must be 'memory', 'redis://host:port/N', 'rediss://…' or "
+            f"'unix:///path/redis.sock', not {scheme!r}"
+        )
 
     @model_validator(mode="after")
     def _key_for_openweathermap(self) -> Settings:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from realservers.redis import RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -119,3 +120,16 @@ def pytest_configure(config: pytest.Config) -> None:
         folder = tempfile.mkdtemp(prefix="coursegen-test-cache-")
         os.environ["COURSEGEN_TEST_CACHE"] = folder
         os.environ["XDG_CACHE_HOME"] = folder
+
+
+# --- Real servers (tests/realservers/): Redis -------------------------------------------
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A fresh redis-server of this test alone (``.url`` is a unix socket in ``tmp_path``)."""
+    binary = require_binary("redis-server", "/usr/bin/redis-server")
+    server = RedisServer(binary, tmp_path / "redis")
+    server.start()
+    yield server
+    server.stop()

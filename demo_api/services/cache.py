@@ -1,7 +1,9 @@
-"""A small in-process cache with expiry, where concurrent misses share one load.
+"""The cache the weather service asks: what every cache offers, and the in-process one.
 
-Each worker process has its own cache: that is fine for weather, which may be
-an hour old anyway, and it keeps the cache free of locks between processes.
+:class:`TTLCache` is the default (``WEATHER_CACHE_URL=memory``): each worker process
+has its own, which is fine for weather that may be an hour old anyway, and keeps it
+free of locks between processes. :class:`demo_api.services.redis_cache.RedisCache`
+is the one every worker and host shares. Both follow :class:`Cache`.
 """
 
 from __future__ import annotations
@@ -9,9 +11,28 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import Generic, NamedTuple, TypeVar
+from typing import Generic, NamedTuple, Protocol, TypeVar
 
 T = TypeVar("T")
+
+
+class Cache(Protocol[T]):
+    """What :class:`demo_api.services.weather.WeatherService` needs of a cache."""
+
+    kind: str
+    """``memory`` or ``redis``: what the health endpoint reports."""
+
+    async def get_or_load(self, key: str, load: Callable[[], Awaitable[T]]) -> tuple[T, bool]:
+        """``(value, came_from_cache)``; concurrent misses of one key share one ``load``."""
+        ...
+
+    def peek(self, key: str) -> T | None:
+        """The value a hit would hand out now (the very object), or None; never loads."""
+        ...
+
+    async def check(self) -> str | None:
+        """None when the cache works, else a short message saying what is wrong."""
+        ...
 
 
 class _Entry(NamedTuple, Generic[T]):
@@ -21,6 +42,8 @@ class _Entry(NamedTuple, Generic[T]):
 
 class TTLCache(Generic[T]):
     """Values expire ``ttl_seconds`` after they were loaded; ``ttl_seconds=0`` caches nothing."""
+
+    kind = "memory"
 
     def __init__(
         self,
@@ -59,6 +82,10 @@ class TTLCache(Generic[T]):
         entry = self._entries.get(key)
         if entry is not None and entry.expires_at > self._clock():
             return entry.value
+        return None
+
+    async def check(self) -> str | None:
+        """Always fine: the cache is this process's own memory."""
         return None
 
     async def _load(self, key: str, load: Callable[[], Awaitable[T]]) -> T:

@@ -8,6 +8,8 @@ The city asked for picks the answer, so one server covers the happy path and eac
 ``Hangup``       the connection is closed without an answer
 ``Sleepyton``    no answer for ``SLEEP_SECONDS`` (longer than any timeout a test sets)
 ``Dribbleton``   a 200 whose body comes one byte every ``DRIBBLE_INTERVAL_SECONDS``
+
+``delay_seconds`` makes every other city's answer come that much later (a slow upstream).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class FakeOpenWeatherMap:
     queries: list[dict[str, str]] = field(default_factory=list)
     dribbles_finished: int = 0
     dribbles_cut_short: int = 0
+    delay_seconds: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -77,6 +80,7 @@ def _handler(fake: FakeOpenWeatherMap) -> type[BaseHTTPRequestHandler]:
             elif city == "Dribbleton":
                 self._dribble()
             else:
+                time.sleep(fake.delay_seconds)
                 self._answer(200, json.dumps(PORTLAND).encode())
 
         def _answer(self, status: int, body: bytes) -> None:

@@ -12,7 +12,7 @@ from demo_api.settings import Settings
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
     for name in ("PROVIDER", "OPENWEATHERMAP_API_KEY", "CORS_ORIGINS", "DATABASE_PATH",
-                 "ENVIRONMENT"):
+                 "ENVIRONMENT", "CACHE_URL"):
         monkeypatch.delenv(f"WEATHER_{name}", raising=False)
 
 
@@ -52,3 +52,20 @@ def test_settings_key_switches_auto_provider_to_openweathermap() -> None:
 def test_settings_openweathermap_without_key_is_refused_clearly() -> None:
     with pytest.raises(ValidationError, match="needs WEATHER_OPENWEATHERMAP_API_KEY"):
         Settings(_env_file=None, provider="openweathermap")  # type: ignore[call-arg]
+
+
+def test_settings_cache_url_defaults_to_memory_and_reads_redis_urls(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert Settings(_env_file=None).cache_url == "memory"  # type: ignore[call-arg]
+    monkeypatch.setenv("WEATHER_CACHE_URL", "unix:///run/redis/redis.sock")
+    assert Settings(_env_file=None).cache_url == "unix:///run/redis/redis.sock"  # type: ignore[call-arg]
+
+
+def test_settings_unknown_cache_url_is_explained_without_echoing_it() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None, cache_url="memcached://:sekrit@host:11211")  # type: ignore[call-arg]
+    message = str(caught.value)
+    assert "WEATHER_CACHE_URL must be 'memory', 'redis://host:port/N'" in message
+    assert "'memcached'" in message
+    assert "sekrit" not in message

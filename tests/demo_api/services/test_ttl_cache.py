@@ -129,3 +129,9 @@ async def test_cache_peek_sees_fresh_values_and_never_loads() -> None:
     clock.now += 60
     assert cache.peek("k") is None
     assert load.calls == 1
+
+
+async def test_cache_reports_kind_memory_and_is_always_healthy() -> None:
+    cache: TTLCache[str] = TTLCache(60)
+    assert cache.kind == "memory"
+    assert await cache.check() is None

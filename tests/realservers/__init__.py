@@ -1,0 +1,1 @@
+"""Real database and cache servers for tests, each started in a temporary folder on loopback."""
