@@ -17,13 +17,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import require_binary
+from conftest import ROOT, require_binary
 from deploy.postgres import PostgresServer, postgres_server
 from deploy.stack import SERVER_DIR, free_port, stop, wait_until
 from deploy.unit import ENV_EXAMPLE
 
 BACKING = SERVER_DIR / "scripts" / "backing_services.sh"
 SETUP = SERVER_DIR / "scripts" / "server_setup.sh"
+LESSON = ROOT / "notes" / "lessons" / "07 Deployment" / "When one server is not enough.md"
 OURS = re.compile(
     r"^WEATHER_DATABASE_URL=postgresql://weather:([0-9a-f]{48})@127\.0\.0\.1:5432/weather$",
     re.MULTILINE,
@@ -294,6 +295,27 @@ def test_backing_redis_config_is_read_by_redis_server_on_loopback(tmp_path: Path
         assert bind.stdout.split("\n", 1)[1].strip() == "127.0.0.1 -::1"
     finally:
         stop(server)
+
+
+# ---- what the course and the README say -----------------------------------------------
+
+
+def test_backing_lesson_and_readme_show_the_settings_the_script_writes(tmp_path: Path) -> None:
+    machine = Machine(tmp_path)
+    machine.stub("psql", "cat >/dev/null")
+    assert machine.run("--postgres", "--redis").returncode == 0
+    written = [
+        line.replace(machine.password(), "…")
+        for line in machine.env_file.read_text().splitlines()
+        if line.startswith(("WEATHER_DATABASE_URL=", "WEATHER_CACHE_URL="))
+    ]
+    assert len(written) == 2
+    bind = active_lines(machine.redis_conf, "bind")[0]
+    for document in (LESSON, SERVER_DIR / "README.md"):
+        text = document.read_text(encoding="utf-8")
+        for line in written:
+            assert line in text or line.replace("…", "<password>") in text, (document, line)
+        assert bind in text, (document, bind)
 
 
 # ---- the scripts -----------------------------------------------------------------------
