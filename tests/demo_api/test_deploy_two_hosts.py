@@ -7,6 +7,7 @@ upstream block put in place of its own, as the file's comment tells an operator 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -63,8 +64,16 @@ def stack(make_vault: VaultFactory, nginx_path: str) -> Iterator[tuple[Topology,
 
 
 def start_host(topology: Topology, name: str, port: int) -> subprocess.Popen[bytes]:
+    # Only this test's settings: nothing inherited from a developer's WEATHER_* or GUNICORN_*.
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("WEATHER_", "GUNICORN_", "FORWARDED_ALLOW_IPS"))
+    }
     env = {
-        "PATH": "/usr/bin:/bin",
+        **inherited,
+        # gunicorn imports its config file: no __pycache__ in the checkout's server folder.
+        "PYTHONDONTWRITEBYTECODE": "1",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "1",
         "WEATHER_DATABASE_PATH": str(topology.root / "shared.sqlite3"),
