@@ -9,6 +9,8 @@ Debian's file, which the real redis-server then reads.
 
 from __future__ import annotations
 
+import os
+import pwd
 import re
 import shlex
 import stat
@@ -240,6 +242,9 @@ def test_backing_redis_binds_loopback_and_sets_cache_url(tmp_path: Path) -> None
     text = re.sub(r"(?m)^bind .*$", "bind 0.0.0.0 ::", text)
     text = re.sub(r"(?m)^protected-mode .*$", "protected-mode no", text)
     machine.redis_conf.write_text(text)
+    # .env belongs to the service user (server_setup.sh gives it to `weather`).
+    owner = pwd.getpwnam("nobody").pw_uid if os.geteuid() == 0 else os.geteuid()
+    os.chown(machine.env_file, owner, -1)
 
     result = machine.run("--redis")
     assert result.returncode == 0, result.stderr
@@ -249,6 +254,7 @@ def test_backing_redis_binds_loopback_and_sets_cache_url(tmp_path: Path) -> None
     env = machine.env_file.read_text()
     assert "\nWEATHER_CACHE_URL=redis://127.0.0.1:6379/0\n" in env
     assert stat.S_IMODE(machine.env_file.stat().st_mode) == 0o600
+    assert machine.env_file.stat().st_uid == owner
 
     # A second run changes nothing, so it does not restart Redis (and empty the cache).
     conf_before, env_before = machine.redis_conf.read_text(), env
