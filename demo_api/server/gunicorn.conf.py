@@ -10,6 +10,8 @@ Knobs come from the environment so the unit, the topology test and a laptop shar
                       (the default) or ``127.0.0.1:8000``
 ``GUNICORN_WORKERS``  worker count; default ``2 * CPU cores + 1``, capped at 8
 ``GUNICORN_TIMEOUT``  seconds a silent worker may live before the master kills it (default 30)
+``FORWARDED_ALLOW_IPS``  who may set ``X-Forwarded-*`` on a TCP bind (default: loopback); on
+                      an app host behind nginx on another machine, nginx's private address
 
 The app itself reads ``WEATHER_*`` variables (see ``demo_api/settings.py``).
 """
@@ -39,13 +41,16 @@ def default_workers(cores: int | None) -> int:
     return min(2 * (cores or 1) + 1, MAX_DEFAULT_WORKERS)
 
 
-def trusted_proxies(binds: list[str]) -> str:
+def trusted_proxies(binds: list[str], configured: str = "") -> str:
     """Who may set ``X-Forwarded-For`` / ``X-Forwarded-Proto``: nginx, and nobody else.
 
     On a unix socket the peer has no address; the socket's file mode (group ``www-data``,
     ``umask`` below) already admits only nginx, so every connection on it is trusted. On TCP
-    only loopback is trusted, which is where nginx connects from.
+    only loopback is trusted, which is where nginx connects from on the same machine; an nginx
+    on another machine is named in ``configured`` (``FORWARDED_ALLOW_IPS``).
     """
+    if configured.strip():
+        return configured.strip()
     if binds and all(bind.startswith("unix:") for bind in binds):
         return "*"
     return "127.0.0.1,::1"
@@ -65,7 +70,7 @@ else:
     control_socket_disable = True
 worker_class = "uvicorn_worker.UvicornWorker"
 workers = _env_int("GUNICORN_WORKERS", default_workers(os.cpu_count()))
-forwarded_allow_ips = trusted_proxies(bind)
+forwarded_allow_ips = trusted_proxies(bind, os.environ.get("FORWARDED_ALLOW_IPS", ""))
 # The socket is created rw for the owner and the group (www-data, i.e. nginx), nothing for others.
 umask = 0o007
 

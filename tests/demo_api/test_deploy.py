@@ -280,7 +280,7 @@ def test_server_setup_script_bad_arguments_exit_2_with_message(
 
 
 def load_gunicorn_conf(monkeypatch: pytest.MonkeyPatch, **env: str) -> dict[str, Any]:
-    for name in ("GUNICORN_BIND", "GUNICORN_WORKERS", "GUNICORN_TIMEOUT"):
+    for name in ("GUNICORN_BIND", "GUNICORN_WORKERS", "GUNICORN_TIMEOUT", "FORWARDED_ALLOW_IPS"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -309,6 +309,16 @@ def test_gunicorn_conf_tcp_bind_trusts_proxy_headers_only_from_loopback(
     assert conf["bind"] == ["127.0.0.1:8000"]
     assert conf["workers"] == 3
     assert conf["forwarded_allow_ips"] == "127.0.0.1,::1"
+
+
+def test_gunicorn_conf_tcp_bind_trusts_the_nginx_host_it_is_told(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An app host behind an nginx on another machine (nginx/weather-two-hosts.nginx).
+    conf = load_gunicorn_conf(
+        monkeypatch, GUNICORN_BIND="10.0.0.11:8000", FORWARDED_ALLOW_IPS=" 10.0.0.10 "
+    )
+    assert conf["forwarded_allow_ips"] == "10.0.0.10"
 
 
 @pytest.mark.parametrize("value", ["many", "0", "-2"])

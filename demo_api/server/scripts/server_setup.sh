@@ -16,7 +16,7 @@ readonly NGINX_SITE=/etc/nginx/sites-available/weather
 
 usage() {
     cat <<EOF
-Usage: sudo $0 [--domain NAME [--email ADDRESS]] [--no-upgrade]
+Usage: sudo $0 [--domain NAME [--email ADDRESS]] [--postgres] [--redis] [--no-upgrade]
 
 Installs and configures everything the course and its weather API need on this server:
 apt packages, ufw (ports 22, 80, 443), fail2ban, the '$SERVICE_USER' service user,
@@ -30,6 +30,13 @@ Options:
   --domain NAME     serve NAME and get a Let's Encrypt certificate for it (certbot from
                     snap, HTTP redirected to HTTPS); point NAME's DNS here first
   --email ADDRESS   contact address for Let's Encrypt expiry notices (with --domain)
+  --postgres        keep reports in PostgreSQL on this machine instead of SQLite: installs
+                    Debian's postgresql, creates the role and database 'weather' with a
+                    generated password and sets WEATHER_DATABASE_URL in .env (a second run
+                    keeps the password)
+  --redis           keep the weather cache in Redis on this machine, shared by every worker:
+                    installs Debian's redis-server bound to loopback and sets
+                    WEATHER_CACHE_URL=redis://127.0.0.1:6379/0 in .env
   --no-upgrade      skip 'apt-get upgrade' (still installs missing packages)
   -h, --help        show this help and exit
 EOF
@@ -42,6 +49,7 @@ usage_error() { printf 'server_setup.sh: %s\n\n' "$*" >&2; usage >&2; exit 2; }
 domain=""
 email=""
 upgrade=1
+backing=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         -h | --help) usage; exit 0 ;;
@@ -54,6 +62,7 @@ while [[ $# -gt 0 ]]; do
             email=$2; shift 2 ;;
         --email=*) email=${1#*=}; shift ;;
         --no-upgrade) upgrade=0; shift ;;
+        --postgres | --redis) backing+=("$1"); shift ;;
         *) usage_error "unknown argument: $1" ;;
     esac
 done
@@ -138,6 +147,10 @@ fi
 bash "$SERVER_DIR/scripts/check_env.sh" "$REPO_DIR/.env" "$SERVER_DIR/units/weather.service"
 chown "$SERVICE_USER:$SERVICE_USER" "$REPO_DIR/.env"
 chmod 0600 "$REPO_DIR/.env"
+if [[ ${#backing[@]} -gt 0 ]]; then
+    # Before the unit starts, so the service comes up on the servers it is pointed at.
+    bash "$SERVER_DIR/scripts/backing_services.sh" "${backing[@]}" "$REPO_DIR/.env"
+fi
 
 log "Course site -> $SITE_ROOT (API on the same origin)"
 (cd "$REPO_DIR" && "$VENV/bin/coursegen" build notes -o "$SITE_ROOT" --api-base "")
@@ -192,10 +205,18 @@ fi
 
 log "Smoke test through nginx"
 if [[ -n $domain ]]; then
-    curl -fsS --resolve "$domain:443:127.0.0.1" "https://$domain/api/health"
+    health=$(curl -fsS --resolve "$domain:443:127.0.0.1" "https://$domain/api/health")
 else
-    curl -fsS http://127.0.0.1/api/health
+    health=$(curl -fsS http://127.0.0.1/api/health)
 fi
+printf '%s\n' "$health"
+# /api/health names the store and the cache it uses ("kind"): the ones asked for must be there.
+for option in "${backing[@]}"; do
+    kind=${option#--}
+    kind=${kind/postgres/postgresql}
+    [[ $health == *"\"$kind\""* ]] ||
+        die "the API does not report $kind in /api/health; see: journalctl -u $SERVICE -n 50"
+done
 printf '\n\nDone. Site: http://%s/  API docs: http://%s/docs\n' \
     "${domain:-<server address>}" "${domain:-<server address>}"
 printf 'Logs: journalctl -u %s -f    Restart after git pull: sudo %s --no-upgrade\n' \
