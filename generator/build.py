@@ -110,8 +110,11 @@ def assemble(
     engine = Engine(options, cache)
     where = state_path(options)
     with collector_paused():  # the saved state alone is millions of objects
+        mark = time.perf_counter()
         engine.restore(where)
+        restored = time.perf_counter() - mark
         result = engine.run(None, loaded=loaded, progress=options.progress)
+        result.timings = {"restore state": restored, **result.timings}
         mark = time.perf_counter()
         engine.save(where)
         result.timings["save state"] = time.perf_counter() - mark
