@@ -25,7 +25,7 @@ from demo_api.middleware import MaxBodySizeMiddleware
 from demo_api.models import WeatherReport
 from demo_api.services.cache import TTLCache
 from demo_api.services.providers import build_provider
-from demo_api.services.reports import SQLiteReportRepository
+from demo_api.services.reports import build_report_repository
 from demo_api.services.weather import WeatherService
 from demo_api.settings import Settings
 
@@ -45,8 +45,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # One database and one HTTP client for the whole process, closed on shutdown.
-        repository = SQLiteReportRepository(settings.database_path)
+        # One database (a SQLite file, or a pool of PostgreSQL connections) and one HTTP
+        # client for the whole process, closed on shutdown. Opening applies the migrations.
+        repository = build_report_repository(settings.database)
         repository.open()
         async with httpx.AsyncClient(
             timeout=settings.upstream_timeout_seconds, verify=_tls_context()

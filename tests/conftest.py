@@ -15,6 +15,9 @@ from typing import Any
 
 import pytest
 
+# Real servers the tests start for themselves (their fixtures: postgres_server, postgres_url).
+pytest_plugins = ["realservers.postgres"]
+
 ROOT = Path(__file__).resolve().parent.parent
 
 VaultFactory = Callable[[dict[str, str | bytes]], Path]

@@ -1,0 +1,1 @@
+"""Real servers (PostgreSQL, ...) that tests start for themselves on loopback."""
