@@ -111,9 +111,7 @@ def migrate_postgres(
         version = row[0] if row is not None and isinstance(row[0], int) else 0
         for step in _pending(version, steps):
             connection.execute(step.sql.encode())  # bytes: a fixed statement, no parameters
-            connection.execute(
-                "INSERT INTO schema_version VALUES (%s, %s, %s)", _version_row(step)
-            )
+            connection.execute("INSERT INTO schema_version VALUES (%s, %s, %s)", _version_row(step))
             version = step.version
         return version
 
@@ -131,4 +129,3 @@ def _pending(current: int, steps: Sequence[Migration]) -> list[Migration]:
 
 def _version_row(step: Migration) -> tuple[int, str, str]:
     return (step.version, step.description, datetime.now(UTC).isoformat())
-
