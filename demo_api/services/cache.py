@@ -22,6 +22,8 @@ class _Entry(NamedTuple, Generic[T]):
 class TTLCache(Generic[T]):
     """Values expire ``ttl_seconds`` after they were loaded; ``ttl_seconds=0`` caches nothing."""
 
+    kind = "memory"  # what /api/health calls this cache
+
     def __init__(
         self,
         ttl_seconds: float,
@@ -79,6 +81,10 @@ class TTLCache(Generic[T]):
         while len(self._entries) >= self._max_entries:
             del self._entries[next(iter(self._entries))]  # the oldest entry
         self._entries[key] = _Entry(value, now + self._ttl_seconds)
+
+    async def check(self) -> str | None:
+        """None: a cache in the process's own memory is always there (see /api/health)."""
+        return None
 
     def __len__(self) -> int:
         return len(self._entries)

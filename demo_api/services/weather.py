@@ -15,6 +15,11 @@ class WeatherService:
         self.provider = provider
         self._cache = cache
 
+    @property
+    def cache(self) -> TTLCache[WeatherReport]:
+        """The cache in front of the provider (its ``kind`` and ``check()`` feed the health)."""
+        return self._cache
+
     async def get_weather(self, location: Location, units: Units) -> WeatherReport:
         key = cache_key(location, units)
         report, from_cache = await self._cache.get_or_load(key, lambda: self._load(location, units))
