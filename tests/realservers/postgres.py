@@ -78,6 +78,9 @@ class PostgresServer:
     bin_dir: Path
     folder: Path
     port: int
+    durable: bool = False
+    """False (tests): no fsync at all. True (benchmarks): fsync at checkpoints, commits not
+    waited for, as SQLite's synchronous=NORMAL in WAL mode does, so that the two compare."""
 
     @property
     def data(self) -> Path:
@@ -98,9 +101,10 @@ class PostgresServer:
     def start(self) -> None:
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=200"
+            "-c synchronous_commit=off -c max_connections=200"
         )
+        if not self.durable:
+            options += " -c fsync=off -c full_page_writes=off"
         self._run(
             "pg_ctl", "start", "-D", str(self.data), "-w", "-t", "60",
             "-l", str(self.folder / "server.log"), "-o", options,
@@ -148,14 +152,14 @@ class PostgresServer:
 
 
 @contextmanager
-def running_postgres(bin_dir: Path) -> Iterator[PostgresServer]:
+def running_postgres(bin_dir: Path, *, durable: bool = False) -> Iterator[PostgresServer]:
     """Start a PostgreSQL server in a new temporary folder; stop it and remove the folder after.
 
     The folder is made with ``tempfile`` rather than under pytest's ``tmp_path``, whose
     parents only root may enter: the server runs as ``nobody`` when the tests run as root.
     """
     folder = Path(tempfile.mkdtemp(prefix="coursegen-postgres-"))
-    server = PostgresServer(bin_dir, folder, free_port())
+    server = PostgresServer(bin_dir, folder, free_port(), durable)
     try:
         server.init()
         server.start()

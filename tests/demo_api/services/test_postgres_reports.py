@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from realservers.postgres import (
@@ -16,6 +18,7 @@ from realservers.postgres import (
     running_postgres,
 )
 
+from demo_api.models import Location, ReportSubmittal
 from demo_api.services.errors import DatabaseUnavailable
 from demo_api.services.postgres_reports import PostgresReportRepository
 
@@ -24,6 +27,10 @@ pytest_plugins = ["demo_api.testing"]
 ClientFactory = Callable[..., TestClient]
 PORTLAND = {"location": {"city": "Portland", "state": "OR"}, "description": "misty"}
 RECOVERY_DEADLINE_SECONDS = 60.0
+
+
+def submittal(description: str) -> ReportSubmittal:
+    return ReportSubmittal(location=Location(city="Portland", state="OR"), description=description)
 
 
 @pytest.fixture
@@ -98,3 +105,23 @@ def test_postgres_errors_are_logged_with_the_password_hidden(
         repository.close()
     assert f"postgresql://coursegen:***@127.0.0.1:{own_server.port}/postgres" in caplog.text
     assert PASSWORD not in caplog.text
+
+
+def test_postgres_connections_the_server_closed_are_replaced_not_used(postgres_url: str) -> None:
+    repository = PostgresReportRepository(postgres_url)
+    repository.open()
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:  # fill the pool with idle connections
+            list(pool.map(lambda n: repository.add(submittal(f"r{n}")), range(8)))
+        database = postgres_url.rsplit("/", 1)[1]
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                (database,),
+            )
+        time.sleep(0.2)  # let the server's goodbye reach the sockets
+        added = repository.add(submittal("after the server closed every connection"))
+        assert repository.get(added.id) == added
+    finally:
+        repository.close()
