@@ -26,7 +26,10 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parents[1]
-sys.path.insert(0, str(ROOT / "tests"))  # realservers
+# realservers lives in tests/; the project's root comes first, so that tests/demo_api (a
+# folder of tests) never stands for the demo_api package.
+sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT / "tests"))
 
 from api_bench import (  # noqa: E402
     HOST,
