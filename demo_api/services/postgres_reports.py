@@ -89,8 +89,12 @@ class PostgresReportRepository:
                 f"Cannot reach the reports database at {self._where}; is PostgreSQL running "
                 "and the address, user and password in WEATHER_DATABASE_URL right?"
             ) from error
-        with self._connect() as connection:
-            version = migrate_postgres(connection)
+        try:
+            with self._connect() as connection:
+                version = migrate_postgres(connection)
+        except BaseException:
+            self._pool.close()  # its threads would keep a process that failed to start alive
+            raise
         logger.info("Reports database %s at schema version %s", self._where, version)
 
     def close(self) -> None:

@@ -20,6 +20,7 @@ from realservers.postgres import (
 
 from demo_api.models import Location, ReportSubmittal
 from demo_api.services.errors import DatabaseUnavailable
+from demo_api.services.migrations import POSTGRES_MIGRATIONS, Migration, migrate_postgres
 from demo_api.services.postgres_reports import PostgresReportRepository
 
 pytest_plugins = ["demo_api.testing"]
@@ -125,3 +126,14 @@ def test_postgres_connections_the_server_closed_are_replaced_not_used(postgres_u
         assert repository.get(added.id) == added
     finally:
         repository.close()
+
+
+def test_postgres_database_from_a_newer_api_stops_the_start_saying_why(postgres_url: str) -> None:
+    newer = (*POSTGRES_MIGRATIONS, Migration(2, "from a newer API", "SELECT 1"))
+    with psycopg.connect(postgres_url) as connection:
+        migrate_postgres(connection, newer)
+    repository = PostgresReportRepository(postgres_url)
+    with pytest.raises(DatabaseUnavailable, match="schema version 2, newer than this API knows"):
+        repository.open()
+    with pytest.raises(DatabaseUnavailable):  # the pool was closed, not left running
+        repository.ping()
