@@ -28,6 +28,9 @@ class Settings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
+        # A rejected value is not echoed in the error: it may be a key or a database URL
+        # with its password, and the error goes to the service's log.
+        hide_input_in_errors=True,
     )
 
     provider: Literal["auto", "offline", "openweathermap"] = "auto"
@@ -38,7 +41,7 @@ class Settings(BaseSettings):
     upstream_timeout_seconds: float = Field(default=10.0, gt=0)
 
     database_path: Path = Path("demo_api.sqlite3")
-    database_url: str | None = None
+    database_url: SecretStr | None = None
     """Where reports are kept: ``postgresql://user:password@host:port/db`` for a PostgreSQL
     server, ``sqlite:///path`` or a bare path for a SQLite file. Unset: ``database_path``."""
     cache_ttl_seconds: float = Field(default=3600.0, ge=0)
@@ -103,9 +106,9 @@ class Settings(BaseSettings):
     @property
     def database(self) -> DatabaseTarget:
         """The reports store chosen by ``database_url`` (else ``database_path``)."""
-        url = self.database_url
-        if url is None:
+        if self.database_url is None:
             return DatabaseTarget("sqlite", path=self.database_path)
+        url = self.database_url.get_secret_value()
         scheme = url.partition("://")[0].lower()
         if scheme in _POSTGRES_SCHEMES:
             return DatabaseTarget("postgresql", url=url)

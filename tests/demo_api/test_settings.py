@@ -80,9 +80,15 @@ def test_settings_database_path_still_works_without_a_url(monkeypatch: pytest.Mo
     assert Settings(_env_file=None).database.path == Path("/tmp/old-style.sqlite3")  # type: ignore[call-arg]
 
 
-def test_settings_database_url_of_an_unknown_kind_is_refused_clearly() -> None:
-    with pytest.raises(ValidationError, match="must start with postgresql:// or sqlite:///"):
-        Settings(_env_file=None, database_url="mysql://app@db/weather")  # type: ignore[call-arg]
+def test_settings_database_url_of_an_unknown_kind_is_refused_without_its_password() -> None:
+    with pytest.raises(ValidationError, match="must start with postgresql:// or sqlite:///") as e:
+        Settings(_env_file=None, database_url="mysql://app:hunter2@db/weather")  # type: ignore[call-arg]
+    assert "hunter2" not in str(e.value)
+
+
+def test_settings_repr_hides_the_database_password() -> None:
+    url = "postgresql://app:hunter2@db.internal:5432/weather"
+    assert "hunter2" not in repr(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
 
 
 def test_settings_database_shown_in_a_log_hides_the_password() -> None:
