@@ -23,7 +23,7 @@ from demo_api.api.replay import AnswerReplays
 from demo_api.logs import protect_secrets_in_logs
 from demo_api.middleware import MaxBodySizeMiddleware
 from demo_api.services.providers import build_provider
-from demo_api.services.reports import SQLiteReportRepository
+from demo_api.services.reports import build_report_repository
 from demo_api.services.weather import WeatherService, open_weather_cache
 from demo_api.settings import Settings
 
@@ -43,8 +43,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # One database and one HTTP client for the whole process, closed on shutdown.
-        repository = SQLiteReportRepository(settings.database_path)
+        # One database (a SQLite file, or a pool of PostgreSQL connections) and one HTTP
+        # client for the whole process, closed on shutdown. Opening applies the migrations.
+        repository = build_report_repository(settings.database)
         repository.open()
         # The cache (WEATHER_CACHE_URL) too: a Redis connection pool is closed with it.
         async with (

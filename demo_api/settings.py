@@ -7,8 +7,10 @@ below. With no configuration at all the API runs offline on a local SQLite file.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -26,7 +28,8 @@ class Settings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
-        # A bad value is named in the error, never echoed: URLs may hold a password.
+        # A rejected value is not echoed in the error: it may be a key or a database URL
+        # with its password, and the error goes to the service's log.
         hide_input_in_errors=True,
     )
 
@@ -38,6 +41,9 @@ class Settings(BaseSettings):
     upstream_timeout_seconds: float = Field(default=10.0, gt=0)
 
     database_path: Path = Path("demo_api.sqlite3")
+    database_url: SecretStr | None = None
+    """Where reports are kept: ``postgresql://user:password@host:port/db`` for a PostgreSQL
+    server, ``sqlite:///path`` or a bare path for a SQLite file. Unset: ``database_path``."""
     cache_ttl_seconds: float = Field(default=3600.0, ge=0)
     cache_url: str = "memory"
     """``memory`` (each worker its own) or a Redis every worker and host shares:
@@ -77,6 +83,20 @@ class Settings(BaseSettings):
             f"'unix:///path/redis.sock', not {scheme!r}"
         )
 
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _known_database_kind(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None  # "WEATHER_DATABASE_URL=" in a .env means "not set"
+        if isinstance(value, str) and "://" in value:
+            scheme = value.partition("://")[0].lower()
+            if scheme not in _POSTGRES_SCHEMES and scheme != "sqlite":
+                raise ValueError(
+                    f"WEATHER_DATABASE_URL must start with postgresql:// or sqlite:///, "
+                    f"or be a path to a SQLite file; got a {scheme}:// address"
+                )
+        return value
+
     @model_validator(mode="after")
     def _key_for_openweathermap(self) -> Settings:
         if self.provider == "openweathermap" and not self.openweathermap_api_key:
@@ -97,3 +117,43 @@ class Settings(BaseSettings):
         if self.provider == "auto":
             return "openweathermap" if self.openweathermap_api_key else "offline"
         return self.provider
+
+    @property
+    def database(self) -> DatabaseTarget:
+        """The reports store chosen by ``database_url`` (else ``database_path``)."""
+        if self.database_url is None:
+            return DatabaseTarget("sqlite", path=self.database_path)
+        url = self.database_url.get_secret_value()
+        scheme = url.partition("://")[0].lower()
+        if scheme in _POSTGRES_SCHEMES:
+            return DatabaseTarget("postgresql", url=url)
+        if scheme == "sqlite":
+            # sqlite:///relative.db and sqlite:////absolute/path.db, as SQLAlchemy writes them.
+            return DatabaseTarget("sqlite", path=Path(url.partition("://")[2].removeprefix("/")))
+        return DatabaseTarget("sqlite", path=Path(url))
+
+
+_POSTGRES_SCHEMES = ("postgresql", "postgres")
+
+
+@dataclass(frozen=True)
+class DatabaseTarget:
+    """A store kind and where it is: a SQLite ``path`` or a PostgreSQL ``url``."""
+
+    kind: Literal["sqlite", "postgresql"]
+    path: Path | None = None
+    url: str | None = None
+
+    def __str__(self) -> str:
+        """Where the store is, fit for a log line: a password is never shown."""
+        return str(self.path) if self.url is None else redact_password(self.url)
+
+
+def redact_password(url: str) -> str:
+    """``url`` with the password (if any) replaced by ``***``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user = userinfo.partition(":")[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))

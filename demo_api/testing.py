@@ -23,15 +23,27 @@ ClientFactory = Callable[..., TestClient]
 
 
 @pytest.fixture
-def make_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SettingsFactory:
-    """Settings on a temporary SQLite file, ignoring the developer's .env and WEATHER_* vars."""
+def database_overrides(tmp_path: Path) -> dict[str, Any]:
+    """The settings that say where reports are kept: a temporary SQLite file.
+
+    A module that runs its tests against both stores overrides this fixture with
+    ``params=STORES`` and returns ``store_overrides(...)`` (both in tests/realservers).
+    """
+    return {"database_path": tmp_path / "reports.sqlite3"}
+
+
+@pytest.fixture
+def make_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_overrides: dict[str, Any]
+) -> SettingsFactory:
+    """Settings on a temporary store, ignoring the developer's .env and WEATHER_* vars."""
     monkeypatch.chdir(tmp_path)  # a stray relative path lands here, never in the checkout
     for name in list(os.environ):
         if name.startswith("WEATHER_"):
             monkeypatch.delenv(name)
 
     def factory(**overrides: Any) -> Settings:
-        values: dict[str, Any] = {"database_path": tmp_path / "reports.sqlite3", **overrides}
+        values: dict[str, Any] = {**database_overrides, **overrides}
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
     return factory

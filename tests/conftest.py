@@ -16,6 +16,9 @@ from typing import Any
 import pytest
 from realservers.redis import RedisServer
 
+# Real servers the tests start for themselves (their fixtures: postgres_server, postgres_url).
+pytest_plugins = ["realservers.postgres"]
+
 ROOT = Path(__file__).resolve().parent.parent
 
 VaultFactory = Callable[[dict[str, str | bytes]], Path]

@@ -43,7 +43,7 @@ class _Entry(NamedTuple, Generic[T]):
 class TTLCache(Generic[T]):
     """Values expire ``ttl_seconds`` after they were loaded; ``ttl_seconds=0`` caches nothing."""
 
-    kind = "memory"
+    kind = "memory"  # what /api/health calls this cache
 
     def __init__(
         self,

@@ -1,5 +1,10 @@
 """Where reports are kept: a small repository interface and its SQLite implementation.
 
+The interface is synchronous: the report routes are plain ``def`` functions that FastAPI
+runs in its thread pool, SQLite's driver blocks, and PostgreSQL's repository
+(:mod:`demo_api.services.postgres_reports`) uses psycopg's thread-safe connection pool,
+so both stores serve the same routes and tests with no event-loop hop in between.
+
 SQLite in WAL mode lets several worker processes read while one writes, and
 keeps reports across restarts. Each process keeps one connection and takes
 turns on it: opening a connection per operation costs little, but closing the
@@ -21,29 +26,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 from urllib.parse import quote
 
 from demo_api.models import Location, Report, ReportSubmittal
 from demo_api.services.errors import DatabaseUnavailable, ReportNotFound
+from demo_api.services.migrations import migrate_sqlite
+from demo_api.settings import DatabaseTarget
 
 logger = logging.getLogger(__name__)
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS reports (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    city        TEXT NOT NULL,
-    state       TEXT,
-    country     TEXT NOT NULL,
-    description TEXT NOT NULL,
-    created_at  TEXT NOT NULL
-)
-"""
 _COLUMNS = "id, city, state, country, description, created_at"
 
 
 class ReportRepository(Protocol):
-    """What the API needs from a reports store; a server database could replace SQLite."""
+    """What the API needs from a reports store: SQLite or PostgreSQL."""
+
+    kind: Literal["sqlite", "postgresql"]
+
+    def open(self) -> None:
+        """Connect and bring the schema up to date; raise :class:`DatabaseUnavailable`."""
+        ...
+
+    def close(self) -> None: ...
 
     def add(self, submittal: ReportSubmittal) -> Report: ...
 
@@ -60,8 +65,22 @@ class ReportRepository(Protocol):
         ...
 
 
+def build_report_repository(target: DatabaseTarget) -> ReportRepository:
+    """The repository for ``target`` (``Settings.database``), not opened yet."""
+    if target.kind == "postgresql":
+        assert target.url is not None
+        # Imported here: an API on SQLite never loads the PostgreSQL driver.
+        from demo_api.services.postgres_reports import PostgresReportRepository
+
+        return PostgresReportRepository(target.url)
+    assert target.path is not None
+    return SQLiteReportRepository(target.path)
+
+
 class SQLiteReportRepository:
     """Reports in one SQLite file, shared by every worker process that opens it."""
+
+    kind: Literal["sqlite", "postgresql"] = "sqlite"
 
     def __init__(self, path: Path, *, busy_timeout_seconds: float = 5.0) -> None:
         self.path = path
@@ -74,9 +93,11 @@ class SQLiteReportRepository:
         self._file_id: tuple[int, int] | None = None  # (device, inode) the connection opened
 
     def open(self) -> None:
-        """Create the file and table if needed, and switch the file to WAL mode."""
+        """Create the file if needed, switch it to WAL mode and apply the schema migrations."""
         try:
-            connection = sqlite3.connect(self.path, timeout=self._busy_timeout_seconds)
+            connection = sqlite3.connect(
+                self.path, timeout=self._busy_timeout_seconds, isolation_level=None
+            )
         except sqlite3.Error as error:
             raise DatabaseUnavailable(f"Cannot open the reports database {self.path}") from error
         try:
@@ -85,8 +106,7 @@ class SQLiteReportRepository:
             for attempt in range(50):
                 try:
                     connection.execute("PRAGMA journal_mode=WAL")
-                    with connection:
-                        connection.execute(_SCHEMA)
+                    migrate_sqlite(connection)
                     break
                 except sqlite3.OperationalError as error:
                     if "locked" not in str(error) or attempt == 49:

@@ -32,6 +32,12 @@ def main() -> int:
         sections.append(("Demo API", run_api_bench))
     except ImportError:
         pass
+    try:
+        from reports_store_bench import run_reports_store_bench
+
+        sections.append(("Reports store: SQLite against PostgreSQL", run_reports_store_bench))
+    except ImportError:
+        pass
     for title, run in sections:
         print(f"== {title}", flush=True)
         for line in run():

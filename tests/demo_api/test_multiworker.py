@@ -1,4 +1,5 @@
-"""The real server: uvicorn with two worker processes sharing one SQLite database."""
+"""The real server: uvicorn with two worker processes sharing one reports store (a SQLite
+file, or a PostgreSQL database: both workers migrate it as they start, at the same time)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from realservers.postgres import STORES
 
 READY_TIMEOUT_SECONDS = 60.0
 
@@ -24,12 +26,15 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture
-def two_worker_server(tmp_path: Path) -> Iterator[str]:
+@pytest.fixture(params=STORES)
+def two_worker_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """Start ``uvicorn demo_api.main:app --workers 2`` in an empty folder; yield its base URL."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("WEATHER_")}
-    env["WEATHER_DATABASE_PATH"] = str(tmp_path / "reports.sqlite3")
+    if request.param == "postgresql":
+        env["WEATHER_DATABASE_URL"] = request.getfixturevalue("postgres_url")
+    else:
+        env["WEATHER_DATABASE_PATH"] = str(tmp_path / "reports.sqlite3")
     log = (tmp_path / "uvicorn.log").open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "demo_api.main:app"]

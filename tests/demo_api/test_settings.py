@@ -12,7 +12,7 @@ from demo_api.settings import Settings
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
     for name in ("PROVIDER", "OPENWEATHERMAP_API_KEY", "CORS_ORIGINS", "DATABASE_PATH",
-                 "ENVIRONMENT", "CACHE_URL"):
+                 "DATABASE_URL", "ENVIRONMENT", "CACHE_URL"):
         monkeypatch.delenv(f"WEATHER_{name}", raising=False)
 
 
@@ -69,3 +69,46 @@ def test_settings_unknown_cache_url_is_explained_without_echoing_it() -> None:
     assert "WEATHER_CACHE_URL must be 'memory', 'redis://host:port/N'" in message
     assert "'memcached'" in message
     assert "sekrit" not in message
+
+
+@pytest.mark.parametrize(
+    ("url", "kind", "path"),
+    [
+        (None, "sqlite", Path("demo_api.sqlite3")),
+        ("", "sqlite", Path("demo_api.sqlite3")),
+        ("reports.db", "sqlite", Path("reports.db")),
+        ("sqlite:///data/reports.db", "sqlite", Path("data/reports.db")),
+        ("sqlite:////srv/reports.db", "sqlite", Path("/srv/reports.db")),
+        ("postgresql://app:pw@db.internal:5432/weather", "postgresql", None),
+        ("postgres://app@localhost/weather", "postgresql", None),
+    ],
+)
+def test_settings_database_url_chooses_the_store(
+    monkeypatch: pytest.MonkeyPatch, url: str | None, kind: str, path: Path | None
+) -> None:
+    if url is not None:
+        monkeypatch.setenv("WEATHER_DATABASE_URL", url)
+    database = Settings(_env_file=None).database  # type: ignore[call-arg]
+    assert (database.kind, database.path) == (kind, path)
+
+
+def test_settings_database_path_still_works_without_a_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEATHER_DATABASE_PATH", "/tmp/old-style.sqlite3")
+    assert Settings(_env_file=None).database.path == Path("/tmp/old-style.sqlite3")  # type: ignore[call-arg]
+
+
+def test_settings_database_url_of_an_unknown_kind_is_refused_without_its_password() -> None:
+    with pytest.raises(ValidationError, match="must start with postgresql:// or sqlite:///") as e:
+        Settings(_env_file=None, database_url="mysql://app:hunter2@db/weather")  # type: ignore[call-arg]
+    assert "hunter2" not in str(e.value)
+
+
+def test_settings_repr_hides_the_database_password() -> None:
+    url = "postgresql://app:hunter2@db.internal:5432/weather"
+    assert "hunter2" not in repr(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
+
+
+def test_settings_database_shown_in_a_log_hides_the_password() -> None:
+    url = "postgresql://app:hunter2@db.internal:5432/weather"
+    database = Settings(_env_file=None, database_url=url).database  # type: ignore[call-arg]
+    assert str(database) == "postgresql://app:***@db.internal:5432/weather"

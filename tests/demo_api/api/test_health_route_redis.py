@@ -1,27 +1,17 @@
-"""/api/health with the weather cache on Redis: degraded, not down, when Redis is away.
-
-MERGE NOTE: this file comes from the Redis branch and reads the health services that the
-PostgreSQL branch adds to demo_api/api/health.py. Until both are merged it is an expected
-failure; once merged it passes, and the xfail marks below can go.
-"""
+"""/api/health with the weather cache on Redis: degraded, not down, when Redis is away."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
 from fastapi.testclient import TestClient
 from realservers.redis import RedisServer
 
 pytest_plugins = ["demo_api.testing"]
 
 ClientFactory = Callable[..., TestClient]
-NEEDS_HEALTH_SERVICES = pytest.mark.xfail(
-    strict=False, reason="needs the health services of the PostgreSQL branch"
-)
 
 
-@NEEDS_HEALTH_SERVICES
 def test_health_redis_up_reports_the_redis_cache_ok(
     make_client: ClientFactory, redis_server: RedisServer
 ) -> None:
@@ -32,7 +22,6 @@ def test_health_redis_up_reports_the_redis_cache_ok(
     assert body["services"]["cache"] == {"kind": "redis", "status": "ok"}
 
 
-@NEEDS_HEALTH_SERVICES
 def test_health_redis_down_is_degraded_with_the_cache_unavailable(
     make_client: ClientFactory, redis_server: RedisServer
 ) -> None:

@@ -3,12 +3,20 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from realservers.postgres import STORES, store_overrides
 
 pytest_plugins = ["demo_api.testing"]
+
+
+@pytest.fixture(params=STORES)
+def database_overrides(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
+    """Every test here runs on SQLite and on PostgreSQL: the contract is the same."""
+    return store_overrides(request, tmp_path)
 
 ClientFactory = Callable[..., TestClient]
 
