@@ -93,6 +93,44 @@ def test_check_env_database_outside_read_write_paths_fails_with_fix(
     assert env_file.read_text() == f"WEATHER_DATABASE_PATH={path}\n"
 
 
+@pytest.mark.parametrize("url", ["sqlite:///data/reports.db", "reports.db"])
+def test_check_env_relative_sqlite_database_url_is_commented_out(tmp_path: Path, url: str) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"WEATHER_DATABASE_URL={url}\n")
+    result = run_check_env(env_file)
+    assert result.returncode == 0, result.stderr
+    assert f"commented out WEATHER_DATABASE_URL={url}" in result.stdout
+    assert env_file.read_text() == f"# WEATHER_DATABASE_URL={url}\n"
+
+
+def test_check_env_sqlite_database_url_outside_read_write_paths_fails_with_fix(
+    tmp_path: Path,
+) -> None:
+    # The URL wins over the path: a usable WEATHER_DATABASE_PATH does not save it.
+    env_file = tmp_path / ".env"
+    text = "WEATHER_DATABASE_PATH=/apps/data/ok.sqlite3\nWEATHER_DATABASE_URL=sqlite:////srv/x.db\n"
+    env_file.write_text(text)
+    result = run_check_env(env_file)
+    assert result.returncode == 1
+    assert f"WEATHER_DATABASE_URL=sqlite:////srv/x.db in {env_file} is outside" in result.stderr
+    assert env_file.read_text() == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WEATHER_DATABASE_URL=postgresql://weather:pw@127.0.0.1:5432/weather\n",
+        "WEATHER_DATABASE_URL=sqlite:////apps/data/reports.db\nWEATHER_DATABASE_PATH=rel.db\n",
+    ],
+)
+def test_check_env_usable_database_url_is_left_alone(tmp_path: Path, text: str) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(text)
+    result = run_check_env(env_file)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    assert env_file.read_text() == text
+
+
 def test_check_env_script_shellcheck_reports_nothing() -> None:
     shellcheck = require_binary("shellcheck", "/usr/bin/shellcheck")
     result = subprocess.run(
