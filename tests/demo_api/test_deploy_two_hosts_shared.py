@@ -255,7 +255,8 @@ def test_two_hosts_shared_worker_killed_mid_run_loses_no_report(two_hosts: TwoHo
     writing.start()
     victims: list[int] = []
     try:
-        wait_until("100 reports written", lambda: len(writes.ids()) >= 100)
+        # len() of a dict is atomic: the writing thread adds to it meanwhile.
+        wait_until("100 reports written", lambda: len(writes.created) >= 100)
         # Kill a worker of host A in the middle of a write: hold the writes back for a moment
         # (a lock on the table) until one of its connections to PostgreSQL waits with an
         # INSERT, then SIGKILL that worker and let the writes go on.
