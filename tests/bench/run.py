@@ -38,6 +38,12 @@ def main() -> int:
         sections.append(("Reports store: SQLite against PostgreSQL", run_reports_store_bench))
     except ImportError:
         pass
+    try:
+        from two_hosts_bench import run_two_hosts_bench
+
+        sections.append(("Reports through nginx: two hosts against one", run_two_hosts_bench))
+    except ImportError:
+        pass
     for title, run in sections:
         print(f"== {title}", flush=True)
         for line in run():

@@ -1,7 +1,7 @@
 """server_setup.sh --postgres / --redis: scripts/backing_services.sh, run for real.
 
 The script runs with apt-get, systemctl and the other system commands replaced by stubs on
-PATH that log their arguments; psql is real against a throwaway PostgreSQL server (runuser's
+PATH that log their arguments; psql is real against the tests' PostgreSQL server (runuser's
 stub passes the call on to it), so the role, the database and the password are checked the
 way the API will use them: a password login over TCP. Redis's configuration is a copy of
 Debian's file, which the real redis-server then reads.
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, require_binary
-from deploy.postgres import PostgresServer, postgres_server
 from deploy.stack import SERVER_DIR, free_port, stop, wait_until
 from deploy.unit import ENV_EXAMPLE
+from realservers.postgres import PostgresServer
 
 BACKING = SERVER_DIR / "scripts" / "backing_services.sh"
 SETUP = SERVER_DIR / "scripts" / "server_setup.sh"
@@ -96,10 +96,11 @@ class Machine:
         return str(found[0])
 
 
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[PostgresServer]:
-    with postgres_server() as server:
-        yield server
+@pytest.fixture
+def postgres(postgres_server: PostgresServer) -> Iterator[PostgresServer]:
+    """The session's PostgreSQL server; the role and database ``weather`` go after each test."""
+    yield postgres_server
+    drop_weather(postgres_server)
 
 
 def login(server: PostgresServer, password: str) -> subprocess.CompletedProcess[str]:

@@ -89,6 +89,16 @@ class PostgresServer:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{USER}:{PASSWORD}@127.0.0.1:{self.port}/{database}"
 
+    def superuser_env(self) -> dict[str, str]:
+        """Environment variables that point psql at this server as its superuser (``USER``,
+        created by initdb), over TCP with the password."""
+        return {
+            "PGHOST": "127.0.0.1",
+            "PGPORT": str(self.port),
+            "PGUSER": USER,
+            "PGPASSWORD": PASSWORD,
+        }
+
     def init(self) -> None:
         password_file = self.folder / "password"
         password_file.write_text(PASSWORD + "\n")

@@ -156,8 +156,11 @@ class Topology:
                 tails.append(f"--- {name}.log (last lines) ---\n" + "\n".join(lines))
         return "\n".join(tails)
 
-    def start_gunicorn(self, workers: int) -> subprocess.Popen[bytes]:
-        """gunicorn with the shipped config, bound to a unix socket in the folder."""
+    def start_gunicorn(
+        self, workers: int, settings: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
+        """gunicorn with the shipped config, bound to a unix socket in the folder; the app's
+        ``settings`` (``WEATHER_*``) are added to the test's own (SQLite in the folder)."""
         self.socket.parent.mkdir(mode=0o755)
         command = [str(VENV_BIN / "gunicorn"), "--config", str(GUNICORN_CONF)]
         if os.geteuid() == 0:
@@ -175,6 +178,7 @@ class Topology:
             "GUNICORN_WORKERS": str(workers),
             "WEATHER_DATABASE_PATH": str(self.root / "data" / "weather.sqlite3"),
             "WEATHER_PROVIDER": "offline",
+            **(settings or {}),
         }
         (self.root / "data").mkdir()
         # cwd is the temporary folder, so a developer's .env in the checkout is never read.
