@@ -100,6 +100,26 @@ class Measurement:
         return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000
 
 
+def pooled(runs: list[Measurement]) -> Measurement:
+    """Every latency of ``runs`` together, for percentiles over all rounds."""
+    return Measurement(0, 0, 0.0, [latency for run in runs for latency in run.latencies])
+
+
+def interleaved_runs(
+    ports: dict[str, int], scenario: Scenario, *, rounds: int, requests: int, clients: int,
+    warmup: int,
+) -> dict[str, list[Measurement]]:
+    """``rounds`` of ``requests`` on each server in ``ports`` (name -> port), after a warm-up,
+    alternating which goes first so that a noisy moment of the machine hits each alike."""
+    for port in ports.values():
+        asyncio.run(_load(port, scenario, warmup, clients))
+    runs: dict[str, list[Measurement]] = {name: [] for name in ports}
+    for number in range(rounds):
+        for name in list(ports) if number % 2 == 0 else list(ports)[::-1]:
+            runs[name].append(asyncio.run(_load(ports[name], scenario, requests, clients)))
+    return runs
+
+
 async def _read_response(reader: asyncio.StreamReader) -> int:
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
@@ -199,10 +219,10 @@ async def _wait_until_ready(port: int, server: subprocess.Popen[bytes], log: Pat
 def _line(name: str, runs: list[Measurement], setup: str) -> str:
     rate = statistics.median(run.per_second for run in runs)
     errors = sum(run.errors for run in runs)
-    pooled = Measurement(0, 0, 0.0, [latency for run in runs for latency in run.latencies])
+    every = pooled(runs)
     return (
-        f"api {name}: {rate:,.0f} req/s, p50 {pooled.percentile(0.5):.2f} ms, "
-        f"p99 {pooled.percentile(0.99):.2f} ms, {errors} errors ({setup})"
+        f"api {name}: {rate:,.0f} req/s, p50 {every.percentile(0.5):.2f} ms, "
+        f"p99 {every.percentile(0.99):.2f} ms, {errors} errors ({setup})"
     )
 
 

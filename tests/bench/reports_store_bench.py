@@ -36,8 +36,9 @@ from api_bench import (  # noqa: E402
     REPORTS,
     Measurement,
     _free_port,
-    _load,
     _wait_until_ready,
+    interleaved_runs,
+    pooled,
 )
 from realservers.postgres import find_postgres_bin, running_postgres  # noqa: E402
 
@@ -89,11 +90,11 @@ def _gunicorn(folder: Path, name: str, database_url: str) -> Iterator[int]:
 
 def _line(name: str, runs: list[Measurement]) -> str:
     rate = statistics.median(run.per_second for run in runs)
-    pooled = Measurement(0, 0, 0.0, [latency for run in runs for latency in run.latencies])
+    every = pooled(runs)
     errors = sum(run.errors for run in runs)
     return (
-        f"api reports on {name:<10}: {rate:7,.0f} req/s, p50 {pooled.percentile(0.5):7.2f} ms, "
-        f"p99 {pooled.percentile(0.99):8.2f} ms, {errors} errors"
+        f"api reports on {name:<10}: {rate:7,.0f} req/s, p50 {every.percentile(0.5):7.2f} ms, "
+        f"p99 {every.percentile(0.99):8.2f} ms, {errors} errors"
     )
 
 
@@ -115,23 +116,11 @@ def run_reports_store_bench() -> list[str]:
             ports["postgresql"] = stack.enter_context(
                 _gunicorn(folder, "postgresql", postgres.url())
             )
-        for port in ports.values():
-            asyncio.run(_load(port, REPORTS, WARMUP_REQUESTS, CLIENTS))
-        runs: dict[str, list[Measurement]] = {name: [] for name in ports}
-        for round_number in range(ROUNDS):
-            order = list(ports) if round_number % 2 == 0 else list(ports)[::-1]
-            for name in order:
-                runs[name].append(
-                    asyncio.run(_load(ports[name], REPORTS, REQUESTS_PER_ROUND, CLIENTS))
-                )
+        runs = interleaved_runs(ports, REPORTS, rounds=ROUNDS, requests=REQUESTS_PER_ROUND,
+                                clients=CLIENTS, warmup=WARMUP_REQUESTS)
     lines += [_line(name, measured) for name, measured in runs.items()]
     if "postgresql" in runs:
-        p99 = {
-            name: Measurement(0, 0, 0.0, [x for run in measured for x in run.latencies]).percentile(
-                0.99
-            )
-            for name, measured in runs.items()
-        }
+        p99 = {name: pooled(measured).percentile(0.99) for name, measured in runs.items()}
         lines.append(
             f"api reports p99 postgresql / sqlite: {p99['postgresql'] / p99['sqlite']:.2f}"
         )

@@ -36,7 +36,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.append(str(ROOT / "tests"))
 sys.path.append(str(ROOT / "tests" / "demo_api"))
 
-from api_bench import REPORTS, Measurement, _load, _wait_until_ready  # noqa: E402
+from api_bench import (  # noqa: E402
+    REPORTS,
+    Measurement,
+    _wait_until_ready,
+    interleaved_runs,
+    pooled,
+)
 from deploy.stack import Topology, free_port  # noqa: E402
 from deploy.two_hosts import start_host, use_two_hosts  # noqa: E402
 from realservers.postgres import PostgresServer, find_postgres_bin, running_postgres  # noqa: E402
@@ -111,17 +117,13 @@ def _two_hosts(nginx: str, database_url: str, cache_url: str) -> Iterator[int]:
         yield topology.port
 
 
-def _pooled(runs: list[Measurement]) -> Measurement:
-    return Measurement(0, 0, 0.0, [latency for run in runs for latency in run.latencies])
-
-
 def _line(name: str, runs: list[Measurement]) -> str:
     rate = statistics.median(run.per_second for run in runs)
-    pooled = _pooled(runs)
+    every = pooled(runs)
     errors = sum(run.errors for run in runs)
     return (
-        f"api reports, {name:<55}: {rate:7,.0f} req/s, p50 {pooled.percentile(0.5):7.2f} ms, "
-        f"p99 {pooled.percentile(0.99):8.2f} ms, {errors} errors"
+        f"api reports, {name:<55}: {rate:7,.0f} req/s, p50 {every.percentile(0.5):7.2f} ms, "
+        f"p99 {every.percentile(0.99):8.2f} ms, {errors} errors"
     )
 
 
@@ -161,18 +163,11 @@ def run_two_hosts_bench() -> list[str]:
                 _two_hosts(found["nginx"], postgres.create_database(), redis.url)
             ),
         }
-        for port in ports.values():
-            asyncio.run(_load(port, REPORTS, WARMUP_REQUESTS, CLIENTS))
-        runs: dict[str, list[Measurement]] = {name: [] for name in ports}
-        for round_number in range(ROUNDS):
-            order = list(ports) if round_number % 2 == 0 else list(ports)[::-1]
-            for name in order:
-                runs[name].append(
-                    asyncio.run(_load(ports[name], REPORTS, REQUESTS_PER_ROUND, CLIENTS))
-                )
+        runs = interleaved_runs(ports, REPORTS, rounds=ROUNDS, requests=REQUESTS_PER_ROUND,
+                                clients=CLIENTS, warmup=WARMUP_REQUESTS)
     lines += [_line(name, measured) for name, measured in runs.items()]
     rate = {name: statistics.median(run.per_second for run in runs[name]) for name in runs}
-    p99 = {name: _pooled(runs[name]).percentile(0.99) for name in runs}
+    p99 = {name: pooled(runs[name]).percentile(0.99) for name in runs}
     lines.append(
         f"api reports two hosts / one host: throughput {rate[TWO_HOSTS] / rate[ONE_HOST]:.2f}, "
         f"p99 {p99[TWO_HOSTS] / p99[ONE_HOST]:.2f}"
