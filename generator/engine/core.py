@@ -10,6 +10,7 @@ a run from an empty state makes (the equivalence tests hold it to that).
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from pathlib import Path
 from generator.attachments import published_attachments, unpublished_attachments
 from generator.course import Course, build_course
 from generator.diagnostics import Diagnostic
-from generator.engine.pages import PageStore, inputs_digest
+from generator.engine.pages import PageStore
 from generator.engine.problems import SortedDiagnostics
 from generator.engine.resolver import Change, IncrementalResolver
 from generator.engine.state import read_state, save_state
@@ -102,7 +103,7 @@ class Engine:
         self.cache.save({p.digest for p in self.parsed.values()})
         # The notes are the largest part of the state: their digests say as much.
         known = self._document_digests
-        documents = {path: (known.get(path) or inputs_digest(note) if isinstance(note, Note)
+        documents = {path: (known.get(path) or document_key(note) if isinstance(note, Note)
                             else note, text)
                      for path, (note, text) in self._documents.items()}
         save_state(path, self.resolver.state, self.pages, self.search_shards, documents)
@@ -211,7 +212,7 @@ class Engine:
         for path, note in self.resolved.notes.items():
             known = self._documents.get(path)
             if known is not None and (
-                known[0] is note or (isinstance(known[0], bytes) and known[0] == inputs_digest(
+                known[0] is note or (isinstance(known[0], bytes) and known[0] == document_key(
                     note)) or known[0] == note):
                 text = known[1]
             else:
@@ -323,6 +324,15 @@ class Engine:
             self._attachments = {a.path: a.data for a in vault.attachments if a.path in copied}
             self._attachments_of = copied
         return self._attachments
+
+
+def document_key(note: Note) -> bytes:
+    """What a note's search document is made from (:func:`search_document` reads its title
+    and body): a digest of the two, kept in the saved state instead of the whole note."""
+    digest = hashlib.blake2b(note.title.encode(), digest_size=16)
+    digest.update(b"\0")
+    digest.update(note.html.encode())
+    return digest.digest()
 
 
 def _silent(label: str, done: float) -> None:
