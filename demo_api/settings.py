@@ -45,9 +45,10 @@ class Settings(BaseSettings):
     """Where reports are kept: ``postgresql://user:password@host:port/db`` for a PostgreSQL
     server, ``sqlite:///path`` or a bare path for a SQLite file. Unset: ``database_path``."""
     cache_ttl_seconds: float = Field(default=3600.0, ge=0)
-    cache_url: str = "memory"
+    cache_url: SecretStr = SecretStr("memory")
     """``memory`` (each worker its own) or a Redis every worker and host shares:
-    ``redis://[:password@]host:port/N``, ``rediss://…`` (TLS) or ``unix:///path/redis.sock``."""
+    ``redis://[:password@]host:port/N``, ``rediss://…`` (TLS) or ``unix:///path/redis.sock``.
+    Secret, as ``database_url`` is: it may hold Redis's password."""
     environment: Literal["development", "production"] = "development"
     """``production`` (set by the systemd unit) allows only the origins in ``cors_origins``."""
 
@@ -71,9 +72,13 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
-    @field_validator("cache_url")
+    @field_validator("cache_url", mode="before")
     @classmethod
-    def _known_cache(cls, value: str) -> str:
+    def _known_cache(cls, value: object) -> object:
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        if not isinstance(value, str):
+            return value  # pydantic says what type it wants
         value = value.strip()
         if value == "memory" or value.partition("://")[0] in {"redis", "rediss", "unix"}:
             return value

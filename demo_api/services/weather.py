@@ -46,16 +46,17 @@ async def open_weather_cache(settings: Settings) -> AsyncIterator[Cache[WeatherR
     ``memory`` needs nothing; for Redis the connection pool is closed on the way out, and
     a Redis that is down at start is only a warning: answers come, uncached, until it is up.
     """
-    if settings.cache_url == "memory":
+    url = settings.cache_url.get_secret_value()
+    if url == "memory":
         yield TTLCache(settings.cache_ttl_seconds)
         return
     from demo_api.services.redis_cache import RedisCache, connect, display_url
 
     cache = RedisCache(
-        connect(settings.cache_url),
+        connect(url),
         WeatherReport,
         settings.cache_ttl_seconds,
-        where=display_url(settings.cache_url),
+        where=display_url(url),
         # The loader holds the lock for as long as an upstream call may take.
         lock_seconds=settings.upstream_timeout_seconds + 5,
     )

@@ -57,9 +57,16 @@ def test_settings_openweathermap_without_key_is_refused_clearly() -> None:
 def test_settings_cache_url_defaults_to_memory_and_reads_redis_urls(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert Settings(_env_file=None).cache_url == "memory"  # type: ignore[call-arg]
+    assert Settings(_env_file=None).cache_url.get_secret_value() == "memory"  # type: ignore[call-arg]
     monkeypatch.setenv("WEATHER_CACHE_URL", "unix:///run/redis/redis.sock")
-    assert Settings(_env_file=None).cache_url == "unix:///run/redis/redis.sock"  # type: ignore[call-arg]
+    url = Settings(_env_file=None).cache_url.get_secret_value()  # type: ignore[call-arg]
+    assert url == "unix:///run/redis/redis.sock"
+
+
+def test_settings_repr_hides_the_redis_password() -> None:
+    settings = Settings(_env_file=None, cache_url="redis://:sekrit@cache.internal:6379/0")  # type: ignore[call-arg]
+    assert "sekrit" not in repr(settings)
+    assert settings.cache_url.get_secret_value() == "redis://:sekrit@cache.internal:6379/0"
 
 
 def test_settings_unknown_cache_url_is_explained_without_echoing_it() -> None:
