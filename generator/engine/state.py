@@ -1,9 +1,11 @@
 """What one run of the engine leaves for the next ``coursegen build`` of the same vault:
-resolved links and rendered bodies with the reads they recorded, the pages with their
-inputs, and the search index by shard. Kept in ``.coursegen-cache/`` beside the parse store.
+resolved links and rendered bodies with the reads they recorded, the pages with digests of
+their inputs, the search index by shard and each page's search document. Kept in
+``.coursegen-cache/`` beside the parse store, whose parsed notes it names by digest.
 
-A state from another version of the generator, or one that cannot be read, is ignored: the
-run then does everything, which gives the same site, only slower.
+A state from another version of the generator, one that cannot be read, or one whose parsed
+notes the parse store no longer holds, is ignored: the run then does everything, which gives
+the same site, only slower.
 """
 
 from __future__ import annotations
