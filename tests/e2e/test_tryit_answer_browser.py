@@ -13,8 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import QuietHandler
-from test_tryit_browser import CHROMIUM_ARGS
-from tryit_site import Servers, course_with_api
+from tryit_site import Servers, course_with_api, lesson_page
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX_SITE = ROOT / "demo_api" / "server" / "nginx" / "weather.nginx"
@@ -49,33 +48,22 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
 
     require_binary("chromium", "/usr/bin/chromium")
     with course_with_api(tmp_path_factory.mktemp("tryit-answer"), LESSON, CspHandler) as running:
+        lesson = httpx.get(running.site + "/lesson/")
+        assert "content-security-policy" in lesson.headers
         yield running
 
 
 @pytest.fixture
-def page(servers: Servers) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1100, "height": 900})
-        # Before the page's own scripts: every policy violation, whatever was blocked.
-        context.add_init_script(
-            "window.cspViolations = [];"
-            "document.addEventListener('securitypolicyviolation', function (e) {"
-            "  window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI); });"
-        )
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        response = page.goto(servers.site + "/lesson/")
-        assert response is not None and "content-security-policy" in response.headers
+def page(browser: Any, servers: Servers) -> Iterator[Any]:
+    # Before the page's own scripts: every policy violation, whatever was blocked.
+    watch = ("window.cspViolations = [];"
+             "document.addEventListener('securitypolicyviolation', function (e) {"
+             "  window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI); });")
+    with lesson_page(browser, servers, init_script=watch,
+                     viewport={"width": 1100, "height": 900}) as page:
         yield page
         violations = page.evaluate("window.cspViolations")
-        browser.close()
-        assert errors == []
-        assert violations == []
+    assert violations == []
 
 
 def send(page: Any, path: str) -> Any:

@@ -8,10 +8,10 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from test_tryit_browser import CHROMIUM_ARGS
-from tryit_site import Servers, course_with_api
+from tryit_site import Servers, course_with_api, lesson_page
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
@@ -45,21 +45,10 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
 
 
 @pytest.fixture
-def page(servers: Servers) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1100, "height": 900},
-                                      permissions=["clipboard-read", "clipboard-write"])
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(servers.site + "/lesson/")
+def page(browser: Any, servers: Servers) -> Iterator[Any]:
+    with lesson_page(browser, servers, viewport={"width": 1100, "height": 900},
+                     permissions=["clipboard-read", "clipboard-write"]) as page:
         yield page
-        browser.close()
-        assert errors == []
 
 
 def snippet(panel: object, tab: str) -> str:

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from test_tryit_browser import CHROMIUM_ARGS
-from tryit_site import Servers, course_with_api
+from tryit_site import Servers, course_with_api, lesson_page
 
 pytestmark = pytest.mark.browser
 
@@ -37,19 +36,9 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
 
 
 @pytest.fixture
-def page(servers: Servers) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
-        page = browser.new_context().new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(servers.site + "/lesson/")
+def page(browser: Any, servers: Servers) -> Iterator[Any]:
+    with lesson_page(browser, servers) as page:
         yield page
-        browser.close()
-        assert errors == []
 
 
 def test_tryit_schema_describes_each_parameter_beside_the_fields(page: Any) -> None:

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 
 from conftest import QuietHandler, static_server
 from test_tryit_browser import HOME, free_port, wait_until_up
@@ -55,3 +56,23 @@ def course_with_api(
         finally:
             api_process.terminate()
             api_process.wait(timeout=10)
+
+
+@contextmanager
+def lesson_page(
+    browser: Any, servers: Servers, *, init_script: str | None = None, **context_options: Any
+) -> Iterator[Any]:
+    """The lesson open in a browser context of its own (fresh storage, ``context_options``),
+    ``init_script`` run before the page's scripts; a script error on the page fails the test."""
+    context = browser.new_context(**context_options)
+    errors: list[str] = []
+    try:
+        if init_script is not None:
+            context.add_init_script(init_script)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(servers.site + "/lesson/")
+        yield page
+    finally:
+        context.close()
+    assert errors == []
