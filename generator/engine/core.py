@@ -17,6 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from generator.attachments import published_attachments, unpublished_attachments
 from generator.course import Course, build_course
@@ -76,10 +77,7 @@ class Engine:
         self.files: dict[str, bytes] = {}  # the last run's, search index included
         self.search_files: dict[str, bytes] = {}
         self.search_shards: dict[str, dict[str, bytes]] = {}  # reused by unchanged shards
-        # note path -> (the note, or its digest in a restored state; its search document)
-        self._documents: dict[str, tuple[Note | bytes, str]] = {}
-        # note path -> the digest saved for its document's note, while that note is unchanged
-        self._document_digests: dict[str, bytes] = {}
+        self._documents: dict[str, SearchDocument] = {}  # by note path
         self._published: set[str] = set()  # attachments a published page links to or shows
         self._linkable: dict[str, str] | None = None  # the resolved attachments it is of
         self._attachments: dict[str, bytes] | None = None  # output path -> bytes
@@ -93,19 +91,14 @@ class Engine:
             self.resolver.state = stored["resolver"]
             self.pages = stored["pages"]
             self.search_shards = stored["search"]
-            self._documents = stored.get("documents", {})
-            self._document_digests = {path: note for path, (note, _) in self._documents.items()
-                                      if isinstance(note, bytes)}
+            self._documents = {path: SearchDocument(key, text, None)
+                               for path, (key, text) in stored.get("documents", {}).items()}
 
     def save(self, path: Path | None) -> None:
         """Keep what the next engine of this vault can reuse at ``path``, and the parsed notes
         it names in the parse store."""
         self.cache.save({p.digest for p in self.parsed.values()})
-        # The notes are the largest part of the state: their digests say as much.
-        known = self._document_digests
-        documents = {path: (known.get(path) or document_key(note) if isinstance(note, Note)
-                            else note, text)
-                     for path, (note, text) in self._documents.items()}
+        documents = {path: (doc.key, doc.text) for path, doc in self._documents.items()}
         save_state(path, self.resolver.state, self.pages, self.search_shards, documents)
 
     @property
@@ -151,15 +144,6 @@ class Engine:
             if workers is not None:
                 workers.close()
         timings["resolve"] = time.perf_counter() - mark
-        if change.full:
-            self._document_digests = {}
-        elif self._document_digests:  # restored: the documents of notes left alone still hold
-            for path in change.notes:
-                self._document_digests.pop(path, None)
-            for path, (known, text) in self._documents.items():
-                if isinstance(known, bytes) and path in resolved.notes and (
-                        path not in change.notes):
-                    self._documents[path] = (resolved.notes[path], text)
         mark = time.perf_counter()
         course = self.course
         if course is None or change.full or change.shown or change.tags:
@@ -207,18 +191,19 @@ class Engine:
         """Every page's search document, reusing those of unchanged notes."""
         if self.resolved is None:
             return {}
-        documents: dict[str, tuple[Note | bytes, str]] = {}
+        documents: dict[str, SearchDocument] = {}
         texts: dict[str, str] = {}
         for path, note in self.resolved.notes.items():
             known = self._documents.get(path)
-            if known is not None and (
-                known[0] is note or (isinstance(known[0], bytes) and known[0] == document_key(
-                    note)) or known[0] == note):
-                text = known[1]
+            if known is not None and known.note is note:
+                document = known
             else:
-                text = search_document(note)
-            documents[path] = (note, text)
-            texts[output_path(note)] = text
+                key = document_key(note)
+                document = (SearchDocument(key, known.text, note)
+                            if known is not None and known.key == key
+                            else SearchDocument(key, search_document(note), note))
+            documents[path] = document
+            texts[output_path(note)] = document.text
         self._documents = documents
         return texts
 
@@ -324,6 +309,15 @@ class Engine:
             self._attachments = {a.path: a.data for a in vault.attachments if a.path in copied}
             self._attachments_of = copied
         return self._attachments
+
+
+class SearchDocument(NamedTuple):
+    """A note's search document, with what it was made from: the digest of the note's title
+    and body (kept in the saved state) and, in this process, the note itself."""
+
+    key: bytes
+    text: str
+    note: Note | None
 
 
 def document_key(note: Note) -> bytes:
